@@ -1,0 +1,85 @@
+r"""Weight initialisers: ``init(n_in, n_out, rng)`` returns a ``(n_in, n_out)`` matrix.
+
+Biases always start at zero.  Glorot (Xavier) initialisation keeps the
+variance of activations and gradients roughly constant across layers for
+tanh and sigmoid units (Glorot and Bengio, 2010); He initialisation doubles
+it to make up for ReLU zeroing half of its inputs (He et al., 2015).
+
+>>> import numpy as np
+>>> W = glorot_uniform(3, 2, np.random.default_rng(0))
+>>> W.shape
+(3, 2)
+"""
+import numpy as np
+
+__all__ = ["zeros", "normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "get", "names"]
+
+
+def zeros(n_in, n_out, rng=None):
+    r"""All zeros: every hidden unit stays identical to its neighbours (the symmetry problem).
+
+    .. math:: W_{ij} = 0
+    """
+    return np.zeros((n_in, n_out))
+
+
+def normal(n_in, n_out, rng, std=0.05):
+    r"""Small Gaussian weights, as in the lecture notes.
+
+    .. math:: W_{ij} \sim \mathcal N(0, \sigma^2), \quad \sigma = 0.05
+    """
+    return rng.normal(0.0, std, size=(n_in, n_out))
+
+
+def glorot_uniform(n_in, n_out, rng):
+    r"""Glorot / Xavier uniform (the Keras default).
+
+    .. math:: W_{ij} \sim \mathcal U(-r, r), \quad r = \sqrt{\frac{6}{n_\text{in} + n_\text{out}}}
+    """
+    r = np.sqrt(6.0 / (n_in + n_out))
+    return rng.uniform(-r, r, size=(n_in, n_out))
+
+
+def glorot_normal(n_in, n_out, rng):
+    r"""Glorot / Xavier normal.
+
+    .. math:: W_{ij} \sim \mathcal N\!\left(0, \frac{2}{n_\text{in} + n_\text{out}}\right)
+    """
+    return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=(n_in, n_out))
+
+
+def he_uniform(n_in, n_out, rng):
+    r"""He uniform, for ReLU layers.
+
+    .. math:: W_{ij} \sim \mathcal U(-r, r), \quad r = \sqrt{\frac{6}{n_\text{in}}}
+    """
+    r = np.sqrt(6.0 / n_in)
+    return rng.uniform(-r, r, size=(n_in, n_out))
+
+
+def he_normal(n_in, n_out, rng):
+    r"""He normal, for ReLU layers.
+
+    .. math:: W_{ij} \sim \mathcal N\!\left(0, \frac{2}{n_\text{in}}\right)
+    """
+    return rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
+
+
+_BY_NAME = {f.__name__: f for f in (zeros, normal, glorot_uniform, glorot_normal, he_uniform, he_normal)}
+_ALIASES = {"xavier": "glorot_uniform", "xavier_uniform": "glorot_uniform", "xavier_normal": "glorot_normal", "he": "he_normal"}
+
+
+def names():
+    """Return the names :func:`get` accepts (without aliases)."""
+    return sorted(_BY_NAME)
+
+
+def get(identifier):
+    """Return the initialiser called ``identifier`` (or ``identifier`` itself if callable)."""
+    if callable(identifier):
+        return identifier
+    if isinstance(identifier, str):
+        key = _ALIASES.get(identifier.lower(), identifier.lower())
+        if key in _BY_NAME:
+            return _BY_NAME[key]
+    raise ValueError(f"unknown initializer {identifier!r}; valid names are: {', '.join(names())}")
