@@ -52,14 +52,18 @@ def numerical_derivative(f, z, h=1e-5):
 
 
 def relative_error(analytic, numeric):
-    r"""Largest element-wise relative error :math:`|a - n| / \max(|a| + |n|, 10^{-12})`."""
+    r"""Relative error of two gradients as whole arrays (the norm form used in deep-learning courses).
+
+    .. math:: \frac{\lVert a - n \rVert_2}{\max(\lVert a \rVert_2 + \lVert n \rVert_2,\ 10^{-12})}
+
+    Measuring whole arrays keeps one tiny entry (a vanishing gradient, say)
+    from dominating through round-off.
+    """
     a = as_float_array(analytic, "analytic")
     n = as_float_array(numeric, "numeric")
     if a.shape != n.shape:
         raise ValueError(f"analytic and numeric must have the same shape, got {a.shape} and {n.shape}")
-    if a.size == 0:
-        return 0.0
-    return float(np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-12)))
+    return float(np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), 1e-12))
 
 
 def check_model_gradients(model, X, Y, loss="mse", l2=0.0, h=1e-5):

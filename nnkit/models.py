@@ -17,6 +17,7 @@ directly from the logits (the fused, numerically stable form).
 """
 import numpy as np
 
+from . import activations as _activations
 from . import losses as _losses
 from . import optimizers as _optimizers
 from ._checks import as_float_array, check_fraction, check_int
@@ -87,6 +88,7 @@ class MLP:
         if sizes is None or len(sizes) < 2:
             raise ValueError(f"sizes must list at least 2 layer sizes (inputs and outputs), got {sizes!r}")
         self.sizes = [check_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+        activation = _activations.get(activation)  # checked even when there is no hidden layer
         rng = np.random.default_rng(seed)
         n_layers = len(self.sizes) - 1
         self.layers = [
