@@ -1,0 +1,104 @@
+"""A throw-away nbgrader course directory whose ``source/`` is the repository's ``notebooks/``.
+
+Every command of the autograder works in one of these: nbgrader's apps want a course
+layout (``source/``, ``release/``, ``submitted/``, ``autograded/``, ``feedback/``,
+``gradebook.db``), the repository keeps only the sources.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import pathlib
+import shutil
+import sys
+
+from traitlets.config import Config
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+IGNORED = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
+
+
+class InstructorError(Exception):
+    """A mistake of the instructor (unknown assignment, missing folder): reported, exit status 2."""
+
+
+def assignment_ids(notebooks_dir: pathlib.Path = NOTEBOOKS_DIR) -> list[str]:
+    """The assignment ids: the folders of ``notebooks/``."""
+    if not notebooks_dir.is_dir():
+        return []
+    return sorted(p.name for p in notebooks_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def assignment_source(assignment_id: str, notebooks_dir: pathlib.Path = NOTEBOOKS_DIR) -> pathlib.Path:
+    """The source folder of an assignment; InstructorError listing the valid ids if there is none."""
+    valid = assignment_ids(notebooks_dir)
+    if assignment_id not in valid:
+        raise InstructorError(
+            f"unknown assignment {assignment_id!r}; valid ids (the folders of {notebooks_dir}): "
+            + (", ".join(valid) or "none"))
+    return notebooks_dir / assignment_id
+
+
+def notebook_name(assignment_id: str, notebooks_dir: pathlib.Path = NOTEBOOKS_DIR) -> str:
+    """The name (without ``.ipynb``) of the one notebook an assignment holds."""
+    found = sorted(assignment_source(assignment_id, notebooks_dir).glob("*.ipynb"))
+    if len(found) != 1:
+        raise InstructorError(
+            f"assignment {assignment_id!r} must hold exactly one notebook, found {len(found)}: "
+            + ", ".join(p.name for p in found))
+    return found[0].stem
+
+
+def nbgrader_config(root: pathlib.Path, db_url: str | None = None) -> Config:
+    """Config for nbgrader's apps working in the course directory ``root``."""
+    c = Config()
+    c.CourseDirectory.root = str(root)
+    c.CourseDirectory.db_url = db_url or f"sqlite:///{root / 'gradebook.db'}"
+    c.CourseDirectory.course_id = "course"
+    # fewer and quieter log lines; our CLI reports what matters
+    c.Application.log_level = logging.WARNING
+    return c
+
+
+def ensure_scripts_on_path() -> None:
+    """Put this interpreter's scripts folder on PATH: nbgrader runs the ``alembic`` command
+    when it creates a gradebook, and expects to find it there, as in an activated virtualenv."""
+    scripts = str(pathlib.Path(sys.executable).parent)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+
+
+def make_course(root: pathlib.Path, assignment_id: str,
+                notebooks_dir: pathlib.Path = NOTEBOOKS_DIR) -> pathlib.Path:
+    """Create ``root/source/<assignment_id>`` as a copy of the assignment's sources; return ``root``."""
+    src = assignment_source(assignment_id, notebooks_dir)
+    ensure_scripts_on_path()
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(src, root / "source" / assignment_id, ignore=IGNORED, dirs_exist_ok=True)
+    return root
+
+
+def run_converter(converter_class, config: Config, **attrs) -> None:
+    """Run one of nbgrader's converters (GenerateAssignment, Autograde, GenerateFeedback).
+
+    nbgrader reports failures by raising NbGraderException after logging the cause; we
+    capture its log so that the exception we raise carries the cause.
+    """
+    from nbgrader.converters.base import NbGraderException
+    from nbgrader.coursedir import CourseDirectory
+
+    coursedir = CourseDirectory(config=config)
+    for name, value in attrs.items():
+        setattr(coursedir, name, value)
+    converter = converter_class(coursedir=coursedir, config=config)
+    records: list[str] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = lambda record: records.append(record.getMessage())
+    converter.log.addHandler(handler)
+    try:
+        converter.start()
+    except NbGraderException as exc:
+        raise NbGraderException("; ".join(records) or str(exc)) from exc
+    finally:
+        converter.log.removeHandler(handler)
