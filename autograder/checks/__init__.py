@@ -1,0 +1,72 @@
+"""Check helpers for the graded notebooks' test cells.
+
+A test cell calls one helper per graded property; a helper prints one
+line when the check passes, e.g. ::
+
+    ✓ sigmoid: 3 checks passed (hidden tests will also run at grading)
+
+and otherwise raises an ``AssertionError`` (:class:`CheckFailure`) whose
+message starts with what is wrong — "Wrong type", "Wrong shape", "Wrong
+dtype", "Not finite", "Wrong value", "Wrong gradient", "Numerical warning",
+"Input modified", "Not implemented", "Not from scratch", "Accuracy too low",
+"Loss did not decrease" — then names what was tested and shows the input,
+the expected and the received value and a hint.  nbgrader gives a test
+cell's points when it raises nothing.
+
+Public API
+----------
+Functions of one array (``parts`` selects ``"shape"``, ``"values"``,
+``"edges"`` so that separate cells can give partial credit):
+
+- ``check_activation(fn, reference, name=None, *, parts=ALL_PARTS, seed=0, rtol=1e-7, atol=1e-12)``
+  e.g. ``check_activation(sigmoid, nnkit.activations.sigmoid, parts="edges")``; edges are
+  z = ±1000, ±710, ±50, 0, ±1e-8 with overflow warnings turned into failures.
+- ``check_derivative(fn, reference, ...)``: against ``reference.derivative``
+  (or ``reference`` itself if a plain function), on inputs away from 0.
+- ``check_loss(fn, reference, name=None, *, kind="binary"|"categorical"|"regression", parts=...)``:
+  ``fn(y_true, y_pred)`` must return one number, the mean over samples;
+  hints spot a missing 1/n and a flipped sign; edges are p = 0 and p = 1.
+
+Arrays and gradients:
+
+- ``check_array(name, received, expected, rtol=1e-6, atol=1e-9, *, input=None, hint=None,
+  n_samples=None, check_dtype=True)``: shape, dtype, finiteness, values; returns the array.
+- ``check_parameters(name, received_list, expected_list, rtol, atol, *, labels=None)``.
+- ``check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=1e-5)``:
+  relative error against central differences of ``f`` at ``x`` (or against
+  ``numeric``), printed with the tolerance to aim for (CS231n); returns it.
+- ``relative_error(a, n)``.
+
+Models:
+
+- ``check_model_accuracy(predictions, y, min_accuracy, name="your model")``: returns the accuracy.
+- ``check_loss_curve(curve, name, *, length=None, min_decrease=0.5)``: finite, and the last
+  loss at most ``min_decrease`` × the first.
+
+The from-scratch rule (``forbidden``: module prefixes, default :data:`DEFAULT_FORBIDDEN`
+= nnkit, tensorflow, keras, torch, jax, sklearn, scipy.special; ``allowed`` default
+nnkit.datasets and nnkit.plot):
+
+- every function check above calls the student's function through ``safe_call``, which
+  fails with "Not from scratch" if the call entered a forbidden package; pass
+  ``forbidden=()`` where using a library is the point (the Keras notebook).
+- ``check_from_scratch(fn, name=None, *, args=None, kwargs=None, forbidden=..., allowed=...)``:
+  a static look at the function's bytecode (imports, globals, closures, defaults, the
+  notebook's own helpers it calls) and, with ``args``, a watched call; returns the result.
+  Use it in the test cell of anything that is not a function of one array (a training loop).
+
+Lower level: ``safe_call(fn, name, args)`` (copies the inputs, turns NumPy warnings and
+exceptions into messages, checks the inputs were not modified), ``fail(problem, name, *,
+input, expected, received, hint)``, ``show(value)``, ``passed(name, count)``.
+"""
+from .core import CheckFailure, as_answer, check_array, fail, passed, relative_error, show
+from .functions import ALL_PARTS, EDGE_Z, check_activation, check_derivative, check_gradient, check_loss, safe_call
+from .models import check_loss_curve, check_model_accuracy, check_parameters
+from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, check_from_scratch, forbidden_references, watch_calls
+
+__all__ = [
+    "CheckFailure", "as_answer", "check_array", "fail", "passed", "relative_error", "show",
+    "ALL_PARTS", "EDGE_Z", "check_activation", "check_derivative", "check_gradient", "check_loss", "safe_call",
+    "check_loss_curve", "check_model_accuracy", "check_parameters",
+    "DEFAULT_ALLOWED", "DEFAULT_FORBIDDEN", "check_from_scratch", "forbidden_references", "watch_calls",
+]

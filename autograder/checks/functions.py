@@ -1,0 +1,207 @@
+"""Checks for element-wise functions (activations, derivatives), losses and gradients.
+
+Each compares the student's function with an nnkit reference on seeded
+random inputs and on edge cases, in parts a test cell can ask for one at a
+time (for partial credit): ``"shape"``, ``"values"``, ``"edges"``.
+"""
+import warnings
+
+import numpy as np
+
+from .core import as_answer, check_array, fail, passed, relative_error, show
+from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, call_from_scratch
+
+__all__ = ["ALL_PARTS", "check_activation", "check_derivative", "check_loss", "check_gradient", "safe_call"]
+
+ALL_PARTS = ("shape", "values", "edges")
+#: The edge cases: large |z| (overflow in a naive exp), zero, tiny values.
+EDGE_Z = np.array([-1000.0, -710.0, -50.0, -1e-8, 0.0, 1e-8, 50.0, 710.0, 1000.0])
+
+
+def safe_call(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED):
+    """Call the student's ``fn(*args)`` on copies of the inputs; fail on an exception, a NumPy
+    warning (overflow, division by zero, invalid value), an input changed in place, or (unless
+    ``forbidden`` is empty) a call into a forbidden package."""
+    copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
+    shown = ", ".join(show(a) for a in args)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+                result = call_from_scratch(fn, name, copies, forbidden, allowed)
+        except AssertionError:
+            raise
+        except NotImplementedError:
+            fail("Not implemented", name, hint="replace `raise NotImplementedError()` with your code")
+        except (FloatingPointError, RuntimeWarning) as err:
+            fail("Numerical warning", name, input=shown, received=f"{type(err).__name__}: {err}",
+                 hint="an intermediate value overflowed or was 0/0 or log(0): rewrite so that exp never "
+                      "sees a large positive number (e.g. branch on the sign of z, or use exp(-|z|))")
+        except Exception as err:  # the student's code crashed: say where, not a traceback into the checks
+            fail("Error", name, input=shown, received=f"{type(err).__name__}: {err}",
+                 hint="your function raised an exception on this input")
+    for original, copy in zip(args, copies):
+        if isinstance(original, np.ndarray) and not np.array_equal(original, copy, equal_nan=True):
+            fail("Input modified", name, input=show(original), received=show(copy),
+                 hint="your function changed its input array in place; work on a copy (z = z.copy()) "
+                      "or build a new array (np.where, np.maximum)")
+    return result
+
+
+def _parts(parts):
+    parts = (parts,) if isinstance(parts, str) else tuple(parts)
+    unknown = set(parts) - set(ALL_PARTS)
+    if unknown:
+        raise ValueError(f"parts must be among {ALL_PARTS}, got {sorted(unknown)}")
+    return parts
+
+
+def _elementwise_inputs(seed, avoid_zero):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(0.0, 3.0, size=(6, 4))
+    if avoid_zero:  # keep derivatives away from kinks (ReLU at 0)
+        z = np.where(np.abs(z) < 1e-3, 0.5, z)
+    return z
+
+
+def _check_elementwise(fn, expected_fn, name, parts, seed, rtol, atol, forbidden, allowed, avoid_zero):
+    count = 0
+    z = _elementwise_inputs(seed, avoid_zero)
+    if "shape" in parts:
+        for shaped in (z, z[0], z[:1, :1].reshape(1, 1, 1)):
+            out = as_answer(name, safe_call(fn, name, (shaped,), forbidden, allowed), show(shaped))
+            if out.shape != shaped.shape:
+                fail("Wrong shape", name, input=shaped, expected=f"shape {shaped.shape} (the shape of z)",
+                     received=f"shape {out.shape}", hint="an element-wise function keeps the shape of its input")
+            count += 1
+    if "values" in parts:
+        for zz in (z, np.linspace(-4.0, 4.0, 9) + (0.05 if avoid_zero else 0.0)):
+            check_array(name, safe_call(fn, name, (zz,), forbidden, allowed), expected_fn(zz), rtol, atol, input=zz)
+            count += 1
+    if "edges" in parts:
+        edge = EDGE_Z[np.abs(EDGE_Z) > 1e-3] if avoid_zero else EDGE_Z
+        check_array(name, safe_call(fn, name, (edge,), forbidden, allowed), expected_fn(edge), rtol, atol,
+                    input=edge, hint="check large |z| (no overflow) and z = 0")
+        count += 1
+    return count
+
+
+def check_activation(fn, reference, name=None, *, parts=ALL_PARTS, seed=0, rtol=1e-7, atol=1e-12,
+                     forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, verbose=True):
+    """Check an activation ``fn(z)`` against ``reference`` (an nnkit activation or any function).
+
+    Parts: ``"shape"`` (output shape equals input shape, for 2-D, 1-D and
+    3-D input), ``"values"`` (seeded random z and a grid on [-4, 4]),
+    ``"edges"`` (z = ±1000, ±710, ±50, 0, ±1e-8: finite, accurate, no
+    overflow warning).  Every call must also leave z unchanged and, unless
+    ``forbidden=()``, not call into nnkit or another library that has it.
+    """
+    name = name or getattr(fn, "__name__", "your function")
+    count = _check_elementwise(fn, reference, name, _parts(parts), seed, rtol, atol, forbidden, allowed, False)
+    passed(name, count, verbose)
+
+
+def check_derivative(fn, reference, name=None, *, parts=ALL_PARTS, seed=0, rtol=1e-7, atol=1e-12,
+                     forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, verbose=True):
+    """Check a derivative ``fn(z)`` against ``reference.derivative`` (or ``reference`` itself if it is a
+    plain function), on inputs kept away from 0 (kinks such as ReLU's differ by convention there).
+
+    The edge cases include z = ±1000, where sigmoid' and tanh' are 0 (zero gradients).
+    """
+    name = name or getattr(fn, "__name__", "your derivative")
+    expected = getattr(reference, "derivative", reference)
+    count = _check_elementwise(fn, expected, name, _parts(parts), seed, rtol, atol, forbidden, allowed, True)
+    passed(name, count, verbose)
+
+
+def _loss_inputs(kind, seed, n=8):
+    rng = np.random.default_rng(seed)
+    if kind == "binary":
+        return rng.integers(0, 2, size=n).astype(np.float64), rng.uniform(0.02, 0.98, size=n)
+    if kind == "categorical":
+        y = np.eye(3)[rng.integers(0, 3, size=n)]
+        p = rng.uniform(0.05, 1.0, size=(n, 3))
+        return y, p / p.sum(axis=1, keepdims=True)
+    if kind == "regression":
+        return rng.normal(size=n), rng.normal(size=n)
+    raise ValueError(f"kind must be 'binary', 'categorical' or 'regression', got {kind!r}")
+
+
+def _loss_edges(kind):
+    if kind == "binary":  # confident and right, confident and wrong (log(0) without clipping), p = 1/2
+        return np.array([1.0, 0.0, 1.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0, 1.0, 0.5])
+    if kind == "categorical":
+        return np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 0.0]])
+    return np.array([0.0, 1e6]), np.array([0.0, -1e6])
+
+
+def check_loss(fn, reference, name=None, *, kind="binary", parts=ALL_PARTS, seed=0, rtol=1e-6, atol=1e-10,
+               forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, verbose=True):
+    """Check a loss ``fn(y_true, y_pred) -> float`` (the mean over samples) against the nnkit loss ``reference``.
+
+    ``kind``: ``"binary"`` (labels 0/1, probabilities), ``"categorical"``
+    (one-hot rows, probability rows) or ``"regression"``.  Parts:
+    ``"shape"`` (a single number), ``"values"`` (seeded random batches;
+    the hint spots a missing 1/n or a flipped sign), ``"edges"`` (p = 0 and
+    p = 1: finite, clipped to [1e-7, 1 - 1e-7] as nnkit and Keras do).
+    """
+    name = name or getattr(fn, "__name__", "your loss")
+    parts, count = _parts(parts), 0
+    y, p = _loss_inputs(kind, seed)
+    shown = f"y_true={show(y)}, y_pred={show(p)}"
+    if "shape" in parts:
+        out = as_answer(name, safe_call(fn, name, (y, p), forbidden, allowed), shown)
+        if out.shape != ():
+            fail("Wrong shape", name, input=shown, expected="a single number (shape ())",
+                 received=f"shape {out.shape}", hint="average the per-sample losses over the samples")
+        count += 1
+    if "values" in parts:
+        for s in (seed, seed + 1):
+            y, p = _loss_inputs(kind, s)
+            check_array(name, safe_call(fn, name, (y, p), forbidden, allowed), reference(y, p), rtol, atol,
+                        input=f"y_true={show(y)}, y_pred={show(p)}", n_samples=len(y))
+            count += 1
+    if "edges" in parts:
+        y, p = _loss_edges(kind)
+        check_array(name, safe_call(fn, name, (y, p), forbidden, allowed), reference(y, p), rtol, atol,
+                    input=f"y_true={show(y)}, y_pred={show(p)}", n_samples=len(y),
+                    hint="clip the probabilities to [1e-7, 1 - 1e-7] before taking the log")
+        count += 1
+    passed(name, count, verbose)
+
+
+def check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=1e-5, verbose=True):
+    """Compare an analytic gradient with a numerical one, CS231n style, printing the relative error.
+
+    Give either ``numeric`` (an array) or the scalar function ``f`` and the
+    float64 point ``x`` at which to differentiate it by central differences
+    (``x`` is perturbed in place and restored).  Fails with "Wrong shape" or
+    "Wrong gradient" when the largest element-wise relative error exceeds
+    ``tol``: below 1e-7 is what a correct gradient reaches; use 1e-4 near
+    kinks (ReLU); above 1e-2 the gradient is wrong.
+    """
+    from nnkit.gradcheck import numerical_gradient
+
+    got = as_answer(name, analytic)
+    if numeric is None:
+        if f is None or x is None:
+            raise ValueError("check_gradient needs numeric=..., or f=... and x=...")
+        numeric = numerical_gradient(f, x, h)
+    numeric = np.asarray(numeric, dtype=np.float64)
+    if got.shape != numeric.shape:
+        fail("Wrong shape", name, expected=f"shape {numeric.shape}", received=f"shape {got.shape}",
+             hint="a gradient has the shape of the parameter it belongs to")
+    if got.dtype.kind not in "biuf":
+        fail("Wrong dtype", name, expected="numbers", received=f"dtype {got.dtype}")
+    if not np.all(np.isfinite(got)):
+        fail("Not finite", name, expected=numeric, received=got, hint="look for overflow in exp or log(0)")
+    error = relative_error(got, numeric)
+    verdict = "good" if error < 1e-7 else "acceptable near a kink" if error < 1e-4 else "too large"
+    line = f"{name}: relative error {error:.2e} (aim for < {tol:.0e}; {verdict})"
+    if error > tol:
+        fail("Wrong gradient", name, expected=numeric, received=got,
+             hint=f"relative error {error:.2e} > {tol:.0e}; above 1e-2 the formula is wrong "
+                  "(a sign, a missing 1/n, a transpose or the wrong axis in a sum)")
+    if verbose:
+        print(f"\u2713 {line} (hidden tests will also run at grading)")
+    return error

@@ -1,0 +1,223 @@
+"""autograder.checks: a correct answer passes, a typical wrong one fails with a message that says why."""
+import functools
+
+import numpy as np
+import pytest
+
+import nnkit
+from autograder import checks
+from nnkit import activations, losses
+from nnkit.activations import sigmoid as imported_sigmoid
+
+
+def stable_sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def naive_sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def mean_bce(y, p):
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def fails(call, *fragments):
+    """Run ``call``; it must raise an AssertionError whose message holds every fragment."""
+    with pytest.raises(AssertionError) as info:
+        call()
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in:\n{message}"
+    return message
+
+
+# -- check_activation / check_derivative ---------------------------------------------------------
+
+def test_activation_correct_passes_and_says_hidden_tests_run(capsys):
+    checks.check_activation(stable_sigmoid, activations.sigmoid, "sigmoid")
+    checks.check_activation(lambda z: np.maximum(z, 0.0), activations.relu, "relu")
+    out = capsys.readouterr().out
+    assert "\u2713 sigmoid" in out and "hidden tests will also run at grading" in out
+    assert "all tests passed" not in out.lower()
+
+
+def test_unstable_sigmoid_fails_at_large_negative_z():
+    msg = fails(lambda: checks.check_activation(naive_sigmoid, activations.sigmoid, "sigmoid", parts="edges"),
+                "Numerical warning in sigmoid", "overflow", "-1.0e+03")
+    assert "exp" in msg
+    # the same function passes the parts that stay away from large |z|
+    checks.check_activation(naive_sigmoid, activations.sigmoid, "sigmoid", parts=("shape", "values"))
+
+
+def test_activation_wrong_sign_and_wrong_shape():
+    fails(lambda: checks.check_activation(lambda z: -np.tanh(z), activations.tanh, "tanh", parts="values"),
+          "Wrong value in tanh", "expected:", "received:", "wrong sign")
+    fails(lambda: checks.check_activation(lambda z: np.tanh(z).ravel(), activations.tanh, "tanh", parts="shape"),
+          "Wrong shape in tanh", "shape (6, 4)", "shape (24,)")
+
+
+def test_activation_integer_output_is_wrong_dtype():
+    fails(lambda: checks.check_activation(lambda z: (z >= 0).astype(int), activations.step, "step", parts="values"),
+          "Wrong dtype in step", "int")
+
+
+def test_activation_that_modifies_its_input_fails():
+    def relu_in_place(z):
+        z[z < 0] = 0.0
+        return z
+    fails(lambda: checks.check_activation(relu_in_place, activations.relu, "relu"), "Input modified in relu")
+
+
+def test_activation_not_implemented_and_none():
+    def stub(z):
+        raise NotImplementedError()
+    fails(lambda: checks.check_activation(stub, activations.relu, "relu"), "Not implemented in relu")
+    fails(lambda: checks.check_activation(lambda z: None, activations.relu, "relu"), "Wrong type in relu", "return")
+
+
+def test_derivative_correct_and_zero_gradients_at_large_z():
+    checks.check_derivative(lambda z: stable_sigmoid(z) * (1 - stable_sigmoid(z)), activations.sigmoid, "dsigmoid")
+    checks.check_derivative(lambda z: (z > 0).astype(float), activations.relu, "drelu")
+    fails(lambda: checks.check_derivative(lambda z: 1 - np.tanh(z), activations.tanh, "dtanh"),
+          "Wrong value in dtanh", "received:")
+
+
+def test_derivative_overflowing_at_large_z_fails():
+    def dsig(z):  # e^{-z} / (1 + e^{-z})^2 overflows at z = -1000
+        return np.exp(-z) / (1 + np.exp(-z)) ** 2
+    fails(lambda: checks.check_derivative(dsig, activations.sigmoid, "dsigmoid", parts="edges"),
+          "Numerical warning in dsigmoid")
+
+
+# -- the from-scratch rule ------------------------------------------------------------------------
+
+def test_direct_and_renamed_nnkit_use_is_not_from_scratch():
+    fails(lambda: checks.check_activation(activations.sigmoid, activations.sigmoid, "sigmoid"),
+          "Not from scratch in sigmoid", "nnkit")
+    fails(lambda: checks.check_activation(lambda z: imported_sigmoid(z), activations.sigmoid, "sigmoid"),
+          "Not from scratch", "imported_sigmoid (from nnkit.activations)")
+    fails(lambda: checks.check_activation(lambda z: nnkit.activations.sigmoid(z), activations.sigmoid, "s"),
+          "Not from scratch", "nnkit.activations.sigmoid")
+
+
+def test_indirect_use_through_helpers_partials_and_eval_is_caught():
+    def helper(z):
+        return activations.tanh(z)
+
+    def through_helper(z):
+        return helper(z)
+
+    def through_eval(z):
+        return eval("__import__('nn' + 'kit').activations.tanh")(z)
+
+    def local_import(z):
+        from nnkit.activations import tanh
+        return tanh(z)
+
+    fails(lambda: checks.check_activation(through_helper, activations.tanh, "tanh"), "Not from scratch")
+    fails(lambda: checks.check_activation(through_eval, activations.tanh, "tanh"),
+          "Not from scratch", "calls nnkit.activations")
+    fails(lambda: checks.check_activation(local_import, activations.tanh, "tanh"),
+          "Not from scratch", "import nnkit.activations")
+    fails(lambda: checks.check_from_scratch(functools.partial(activations.tanh.__call__)), "Not from scratch")
+
+
+def test_scipy_expit_is_not_from_scratch_but_numpy_and_constants_are_fine():
+    from scipy.special import expit
+    fails(lambda: checks.check_activation(lambda z: expit(z), activations.sigmoid, "sigmoid"),
+          "Not from scratch", "expit (from scipy.special")
+
+    def uses_constant_and_datasets(z):
+        # mentioning nnkit in a comment, a constant and the data sets are all fine
+        _ = nnkit.datasets.make_xor(4, noise=0.0)
+        return np.clip(stable_sigmoid(z), nnkit.losses.EPSILON * 0, 1.0)
+    checks.check_activation(uses_constant_and_datasets, activations.sigmoid, "sigmoid", verbose=False)
+
+
+def test_check_from_scratch_calls_and_returns_and_can_be_switched_off():
+    assert checks.check_from_scratch(np.tanh, args=(0.0,)) == 0.0
+
+    def train(X, y):
+        return nnkit.Perceptron().fit(X, y).coef_
+    X, y = nnkit.datasets.make_blobs(20, seed=0)
+    fails(lambda: checks.check_from_scratch(train, "train_perceptron"), "Not from scratch in train_perceptron",
+          "nnkit.Perceptron")
+    assert checks.check_from_scratch(train, args=(X, y), forbidden=()).shape == (2,)
+
+
+# -- check_loss ----------------------------------------------------------------------------------
+
+def test_loss_correct_passes():
+    checks.check_loss(mean_bce, losses.binary_cross_entropy, "bce")
+    checks.check_loss(lambda y, p: np.mean((p - y) ** 2), losses.mse, "mse", kind="regression")
+    checks.check_loss(lambda y, p: -np.mean(np.sum(y * np.log(np.clip(p, 1e-7, 1 - 1e-7)), axis=1)),
+                      losses.categorical_cross_entropy, "cce", kind="categorical")
+
+
+def test_loss_missing_mean_flipped_sign_and_unclipped_log():
+    fails(lambda: checks.check_loss(lambda y, p: mean_bce(y, p) * len(y), losses.binary_cross_entropy, "bce",
+                                    parts="values"), "Wrong value in bce", "factor of n = 8")
+    fails(lambda: checks.check_loss(lambda y, p: -mean_bce(y, p), losses.binary_cross_entropy, "bce",
+                                    parts="values"), "wrong sign")
+    fails(lambda: checks.check_loss(lambda y, p: np.array([mean_bce(y, p)]), losses.binary_cross_entropy, "bce",
+                                    parts="shape"), "Wrong shape in bce", "shape (1,)")
+    fails(lambda: checks.check_loss(lambda y, p: -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)),
+                                    losses.binary_cross_entropy, "bce", parts="edges"), "Numerical warning", "log")
+
+
+def test_loss_summed_over_wrong_axis_fails():
+    def cce_wrong_axis(y, p):
+        return -np.mean(np.sum(y * np.log(np.clip(p, 1e-7, 1)), axis=0))
+    fails(lambda: checks.check_loss(cce_wrong_axis, losses.categorical_cross_entropy, "cce", kind="categorical",
+                                    parts="values"), "Wrong value in cce")
+
+
+# -- check_array / check_gradient / models -------------------------------------------------------
+
+def test_check_array_messages():
+    out = checks.check_array("W", [[1.0, 2.0]], np.array([[1.0, 2.0]]))
+    assert out.shape == (1, 2)
+    fails(lambda: checks.check_array("W", np.ones((2, 1)), np.ones((1, 2))), "Wrong shape in W", "transpose")
+    fails(lambda: checks.check_array("loss", np.inf, 1.0), "Not finite in loss")
+    fails(lambda: checks.check_array("loss", 1.1, 1.0), "Wrong value in loss", "expected: 1", "received: 1.1")
+    fails(lambda: checks.check_array("loss", "1.0", 1.0), "Wrong type in loss")
+    fails(lambda: checks.check_array("grad", np.full(3, 4.0), np.full(3, 1.0), n_samples=4), "factor of n = 4")
+
+
+def test_check_gradient_prints_relative_error_and_catches_a_missing_one_over_n(capsys):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(10, 3)), rng.integers(0, 2, size=10).astype(float)
+    w = rng.normal(size=3)
+
+    def loss(w):
+        return losses.binary_cross_entropy(y, X @ w, from_logits=True)
+    right = X.T @ (stable_sigmoid(X @ w) - y) / len(y)
+    error = checks.check_gradient("dw", right, f=loss, x=w)
+    assert error < 1e-7
+    assert "relative error" in capsys.readouterr().out
+    fails(lambda: checks.check_gradient("dw", right * len(y), f=loss, x=w), "Wrong gradient in dw", "relative error")
+    fails(lambda: checks.check_gradient("dw", right[:2], f=loss, x=w), "Wrong shape in dw")
+    # an entry that is 0 next to its round-off-sized estimate does not look 100 % wrong
+    assert checks.check_gradient("dw", np.array([0.0, 0.5]), numeric=np.array([1e-11, 0.5]), verbose=False) < 1e-7
+
+
+def test_check_model_accuracy_and_loss_curve():
+    y = np.array([0, 1, 1, 0, 1])
+    assert checks.check_model_accuracy(np.array([0, 1, 1, 0, 0]), y, 0.8) == pytest.approx(0.8)
+    fails(lambda: checks.check_model_accuracy(np.array([1, 1, 1, 1, 0]), y, 0.8), "Accuracy too low", "40.0%")
+    fails(lambda: checks.check_model_accuracy(np.array([0.2, 0.9, 0.8, 0.1, 0.7]), y, 0.8), "probabilities")
+    fails(lambda: checks.check_model_accuracy(np.zeros(4), y, 0.8), "Wrong shape")
+    checks.check_loss_curve([0.7, 0.4, 0.2], length=3)
+    fails(lambda: checks.check_loss_curve([0.7, 0.8, 0.9]), "Loss did not decrease")
+    fails(lambda: checks.check_loss_curve([0.7, np.nan]), "Not finite")
+
+
+def test_check_parameters():
+    expected = [np.eye(2), np.zeros(2)]
+    checks.check_parameters("weights", [np.eye(2), np.zeros(2)], expected, labels=["W", "b"])
+    fails(lambda: checks.check_parameters("weights", [np.eye(2)], expected), "Wrong length")
+    fails(lambda: checks.check_parameters("weights", [np.eye(2), np.ones(2)], expected, labels=["W", "b"]),
+          "Wrong value in b")
