@@ -116,7 +116,10 @@ class Sigmoid(Activation):
     r"""Logistic sigmoid, numerically stable for any :math:`z`.
 
     .. math:: \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad
-              \sigma'(z) = \sigma(z)\,(1 - \sigma(z)) \le \tfrac14
+              \sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = \sigma(z)\,\sigma(-z) \le \tfrac14
+
+    The derivative is computed as :math:`\sigma(z)\sigma(-z)`, which keeps
+    full precision where :math:`1 - \sigma(z)` would cancel (large :math:`z`).
 
     >>> round(float(sigmoid(1000.0)), 6), round(float(sigmoid(-1000.0)), 6)
     (1.0, 0.0)
@@ -128,8 +131,7 @@ class Sigmoid(Activation):
         return _stable_sigmoid(z)
 
     def _derivative(self, z):
-        s = _stable_sigmoid(z)
-        return s * (1.0 - s)
+        return _stable_sigmoid(z) * _stable_sigmoid(-z)
 
 
 class Tanh(Activation):
@@ -246,7 +248,7 @@ class Swish(Activation):
 
     def _derivative(self, z):
         s = _stable_sigmoid(z)
-        return s + z * s * (1.0 - s)
+        return s + z * s * _stable_sigmoid(-z)
 
 
 class Softplus(Activation):

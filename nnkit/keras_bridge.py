@@ -20,15 +20,15 @@ _KERAS_NAMES = {"linear": "linear", "sigmoid": "sigmoid", "tanh": "tanh", "relu"
                 "swish": "swish", "silu": "swish", "softplus": "softplus", "softmax": "softmax"}
 
 
-def _keras_layers_for(activation, keras):
+def _keras_layers_for(activation, keras, dtype):
     """Keras layers that compute ``activation`` after a ``Dense(activation=None)``."""
     name = activation.name
     if name in _KERAS_NAMES:
-        return [keras.layers.Activation(_KERAS_NAMES[name])]
+        return [keras.layers.Activation(_KERAS_NAMES[name], dtype=dtype)]
     if name == "leaky_relu":
-        return [keras.layers.LeakyReLU(negative_slope=activation.alpha)]
+        return [keras.layers.LeakyReLU(negative_slope=activation.alpha, dtype=dtype)]
     if name == "elu":
-        return [keras.layers.ELU(alpha=activation.alpha)]
+        return [keras.layers.ELU(alpha=activation.alpha, dtype=dtype)]
     raise ValueError(f"activation {name!r} has no Keras equivalent usable in training (its gradient is zero)")
 
 
@@ -37,7 +37,8 @@ def to_keras(mlp, dtype="float64"):
 
     Each nnkit layer becomes ``Dense(activation=None)`` followed by its
     activation layer, so that any ``alpha`` carries over.  ``dtype``
-    defaults to float64 so that the two agree to round-off.
+    defaults to float64 so that the two agree to round-off (except that
+    TensorFlow rounds a LeakyReLU slope to float32, about 1e-9 relative).
     """
     if not isinstance(mlp, MLP):
         raise ValueError(f"mlp must be an nnkit MLP, got {type(mlp).__name__}")
@@ -46,7 +47,7 @@ def to_keras(mlp, dtype="float64"):
     model = keras.Sequential([keras.Input(shape=(mlp.sizes[0],), dtype=dtype)])
     for layer in mlp.layers:
         model.add(keras.layers.Dense(layer.n_out, activation=None, dtype=dtype))
-        for extra in _keras_layers_for(layer.activation, keras):
+        for extra in _keras_layers_for(layer.activation, keras, dtype):
             model.add(extra)
     for dense, layer in zip((lay for lay in model.layers if isinstance(lay, keras.layers.Dense)), mlp.layers):
         dense.set_weights([layer.W, layer.b])
