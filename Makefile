@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install test bench clean
+.PHONY: install test book bench clean
 
 install: $(INSTALLED)
 
@@ -17,6 +17,11 @@ $(INSTALLED): requirements.txt pyproject.toml
 
 test: install
 	$(PY) -m pytest
+
+# The book: _build/html (open _build/html/index.html). Any Sphinx warning or cell error fails the build;
+# a failed build forgets its parsed pages so that the next run reports the same problems again.
+book: install
+	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going || { rm -rf _build/.doctrees; exit 1; }
 
 bench: install
 	$(PY) benchmarks/bench_nnkit.py
