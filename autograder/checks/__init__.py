@@ -63,6 +63,7 @@ from .core import CheckFailure, as_answer, check_array, fail, passed, relative_e
 from .functions import ALL_PARTS, EDGE_Z, check_activation, check_derivative, check_gradient, check_loss, safe_call
 from .models import check_loss_curve, check_model_accuracy, check_parameters
 from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, check_from_scratch, forbidden_references, watch_calls
+from .initializers import INITIALIZERS, check_initializer  # weight initialisers (notebook 04)
 
 __all__ = [
     "CheckFailure", "as_answer", "check_array", "fail", "passed", "relative_error", "show",
