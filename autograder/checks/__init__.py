@@ -34,12 +34,12 @@ Arrays and gradients:
 - ``check_parameters(name, received_list, expected_list, rtol, atol, *, labels=None)``.
 - ``check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=1e-5)``:
   relative error against central differences of ``f`` at ``x`` (or against
-  ``numeric``), printed with the tolerance to aim for (CS231n); returns it.
+  ``numeric``), printed with the tolerance to aim for (CS231n).
 - ``relative_error(a, n)``.
 
 Models:
 
-- ``check_model_accuracy(predictions, y, min_accuracy, name="your model")``: returns the accuracy.
+- ``check_model_accuracy(predictions, y, min_accuracy, name="your model")``: prints the accuracy.
 - ``check_loss_curve(curve, name, *, length=None, min_decrease=0.5)``: finite, and the last
   loss at most ``min_decrease`` × the first.
 
@@ -64,6 +64,7 @@ from .functions import ALL_PARTS, EDGE_Z, check_activation, check_derivative, ch
 from .models import check_loss_curve, check_model_accuracy, check_parameters
 from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, check_from_scratch, forbidden_references, watch_calls
 from .initializers import INITIALIZERS, check_initializer  # weight initialisers (notebook 04)
+from .training import call_on_model, record_calls  # training code run on an nnkit model (notebook 05)
 
 __all__ = [
     "CheckFailure", "as_answer", "check_array", "fail", "passed", "relative_error", "show",

@@ -100,7 +100,7 @@ def check_array(name, received, expected, rtol=1e-6, atol=1e-9, *, input=None, h
         where = f" at index {tuple(int(i) for i in bad[0])}" if got.ndim else ""
         fail("Not finite", name, input=input, expected=expected, received=got,
              hint=hint or f"the result holds inf or nan{where}: look for overflow in exp, log(0) or 0/0")
-    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+    if not np.allclose(got.astype(np.float64), expected.astype(np.float64), rtol=rtol, atol=atol):
         diff = np.abs(got.astype(np.float64) - expected.astype(np.float64))
         worst = np.unravel_index(np.argmax(diff), diff.shape) if diff.ndim else ()
         where = f"; largest difference {diff[worst]:.3g} at index {tuple(int(i) for i in worst)}" if got.ndim else ""

@@ -10,7 +10,7 @@ def check_model_accuracy(predictions, y, min_accuracy, name="your model", *, ver
     """Check that the predicted labels match ``y`` on at least ``min_accuracy`` of the samples.
 
     ``predictions`` is an array of labels (shape ``(n,)`` or ``(n, 1)``) or a
-    function ``predict(X)`` already applied by the caller.  Returns the accuracy.
+    function ``predict(X)`` already applied by the caller.  Returns None (see the package docstring).
     """
     y = np.asarray(y).reshape(-1)
     got = as_answer(name, predictions)
@@ -32,7 +32,6 @@ def check_model_accuracy(predictions, y, min_accuracy, name="your model", *, ver
              hint="train longer, change the learning rate, or check the update rule on a small example")
     if verbose:
         print(f"\u2713 {name}: accuracy {accuracy:.1%} \u2265 {min_accuracy:.0%} (hidden tests will also run at grading)")
-    return accuracy
 
 
 def check_loss_curve(curve, name="the loss curve", *, length=None, min_decrease=0.5, verbose=True):
