@@ -15,6 +15,14 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from .grade import Grader
+
+    Grader(args.assignment, args.submissions, out_dir=args.out, jobs=args.jobs, timeout=args.timeout,
+           db_url=args.db, student=args.student).run()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -24,6 +32,22 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--out", default="release", help="output folder (default: release/); "
                          "the notebook goes to OUT/ASSIGNMENT/")
     release.set_defaults(run=_release)
+
+    grade = commands.add_parser("grade", help="grade every submission of an assignment",
+                                description="Grade every student's submission with nbgrader's autograde, in "
+                                "parallel, each in a sandbox; write grades.csv, feedback/, summary.png, "
+                                "summary.md and the gradebook. Exit status 0 when every submission was "
+                                "processed, whatever the scores.")
+    grade.add_argument("assignment", help="assignment id: a folder of notebooks/")
+    grade.add_argument("submissions", help="folder of STUDENT_ID.ipynb files, or of "
+                       "STUDENT_ID/ASSIGNMENT/*.ipynb (nbgrader's layout)")
+    grade.add_argument("--out", help="output folder (default: graded/ASSIGNMENT/)")
+    grade.add_argument("--jobs", type=int, default=None, help="students graded at once (default: number of CPUs)")
+    grade.add_argument("--timeout", type=int, default=120,
+                       help="seconds allowed for one submission (default: 120); then status 'timeout', score 0")
+    grade.add_argument("--db", help="nbgrader gradebook, any SQLAlchemy URL (default: sqlite in OUT/gradebook.db)")
+    grade.add_argument("--student", help="grade only this student, replacing their earlier results")
+    grade.set_defaults(run=_grade)
     return parser
 
 

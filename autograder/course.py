@@ -56,6 +56,7 @@ def nbgrader_config(root: pathlib.Path, db_url: str | None = None) -> Config:
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.db_url = db_url or f"sqlite:///{root / 'gradebook.db'}"
     c.CourseDirectory.course_id = "course"
+    c.BaseConverter.force = True  # regenerate, regrade: results are replaced, never kept stale
     # fewer and quieter log lines; our CLI reports what matters
     c.Application.log_level = logging.WARNING
     return c

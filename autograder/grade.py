@@ -1,0 +1,227 @@
+"""``autograder grade``: every student's submission through nbgrader's autograde, in parallel.
+
+Each student is graded in a separate sandboxed process (``autograder.worker``) with its
+own throw-away course directory and SQLite gradebook, so that workers never wait on each
+other's locks and nothing one submission does can reach another. This process is the
+only writer of the instructor's gradebook: it replaces each student's submission there
+as results come in, then writes grades.csv, the feedback and the summary into ``--out``.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import csv
+import dataclasses
+import html
+import json
+import os
+import pathlib
+import shutil
+import sys
+import tempfile
+import warnings
+
+import nbformat
+
+from . import report, sandbox
+from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
+from .progress import Progress
+from .submissions import Submission, find_submissions
+
+FAILED = ("error", "timeout")
+
+
+@dataclasses.dataclass
+class Item:
+    """A graded cell of the assignment, in notebook order."""
+
+    grade_id: str
+    points: float
+    manual: bool  # a written answer or a task: graded by a person
+
+
+@dataclasses.dataclass
+class Result:
+    student_id: str
+    status: str
+    scores: dict[str, float | None]  # grade_id -> points; None while it needs review
+
+    @property
+    def score(self) -> float:
+        return sum(s or 0 for s in self.scores.values())
+
+
+def items_of(source_notebook: pathlib.Path) -> list[Item]:
+    nb = nbformat.read(source_notebook, as_version=4)
+    items = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") or meta.get("task"):
+            manual = meta.get("task", False) or (meta.get("solution", False) and cell.cell_type == "markdown")
+            items.append(Item(meta["grade_id"], float(meta.get("points", 0)), manual))
+    return items
+
+
+def fmt(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"
+
+
+class Grader:
+    """Grades one assignment; ``run()`` does the whole job."""
+
+    def __init__(self, assignment_id: str, submissions_dir, out_dir=None, jobs: int | None = None,
+                 timeout: int = 120, db_url: str | None = None, student: str | None = None,
+                 notebooks_dir: pathlib.Path = NOTEBOOKS_DIR, stream=None):
+        self.assignment = assignment_id
+        self.notebook = notebook_name(assignment_id, notebooks_dir)  # InstructorError if unknown
+        self.notebooks_dir = notebooks_dir
+        self.submissions_dir = pathlib.Path(submissions_dir)
+        if not self.submissions_dir.is_dir():
+            raise InstructorError(f"submissions folder not found: {self.submissions_dir}")
+        self.out = pathlib.Path(out_dir or pathlib.Path("graded") / assignment_id)
+        self.jobs = jobs or os.cpu_count() or 1
+        self.timeout = timeout
+        self.db_url = db_url or f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
+        self.student = student
+        self.items = items_of(notebooks_dir / assignment_id / f"{self.notebook}.ipynb")
+        self.stream = stream or sys.stderr
+
+    # -- the whole run -------------------------------------------------------------------
+    def run(self) -> list[Result]:
+        submissions = find_submissions(self.submissions_dir, self.assignment, self.notebook)
+        if self.student is not None:
+            submissions = [s for s in submissions if s.student_id == self.student]
+            if not submissions:
+                raise InstructorError(f"no submission of student {self.student!r} in {self.submissions_dir}")
+        for sub in ("feedback", "logs"):
+            (self.out / sub).mkdir(parents=True, exist_ok=True)
+        problem = sandbox.bwrap_problem()
+        if problem:
+            print(f"autograder: warning: grading WITHOUT a sandbox: {problem}", file=self.stream)
+        with tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
+            self.work = pathlib.Path(tmp)
+            self._prepare_gradebooks()
+            results = self._grade_all(submissions)
+        rows = self._write_csv(results)
+        report.write_summary(self.out, self.assignment, self.items, rows)
+        return results
+
+    def _prepare_gradebooks(self) -> None:
+        """generate_assignment once into a template gradebook (copied for each student) and once into --db."""
+        from nbgrader.converters import GenerateAssignment
+
+        self.template = make_course(self.work / "template", self.assignment, self.notebooks_dir)
+        run_converter(GenerateAssignment, nbgrader_config(self.template), assignment_id=self.assignment)
+        run_converter(GenerateAssignment, nbgrader_config(self.template, self.db_url), assignment_id=self.assignment)
+
+    def _grade_all(self, submissions: list[Submission]) -> list[Result]:
+        from nbgrader.api import Gradebook
+
+        progress = Progress(len(submissions), self.stream)
+        results = []
+        with Gradebook(self.db_url, "course") as gb, \
+                concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
+            futures = [pool.submit(self._grade_one, sub) for sub in submissions]
+            for future in concurrent.futures.as_completed(futures):
+                result = future.result()
+                self._record(gb, result)
+                results.append(result)
+                progress.update(result.student_id, result.status, f"{fmt(result.score)}/{fmt(self.max_score)}")
+        print(f"graded {len(results)} submissions in {progress.elapsed()} with {self.jobs} jobs; "
+              f"results in {self.out}/", file=self.stream)
+        return sorted(results, key=lambda r: r.student_id)
+
+    @property
+    def max_score(self) -> float:
+        return sum(item.points for item in self.items)
+
+    # -- one student -------------------------------------------------------------------
+    def _grade_one(self, sub: Submission) -> Result:
+        (self.out / "logs" / f"{sub.student_id}.log").unlink(missing_ok=True)
+        try:
+            if sub.error:
+                return self._failed(sub.student_id, sub.error)
+            return self._grade_submission(sub)
+        except Exception as exc:  # a bug of ours must not stop the others either
+            return self._failed(sub.student_id, f"error: internal error of the autograder ({exc})")
+
+    def _grade_submission(self, sub: Submission) -> Result:
+        student = sub.student_id
+        course = self.work / "students" / student
+        data = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
+        shutil.copytree(self.template / "source" / self.assignment, course / "source" / self.assignment, ignore=data)
+        shutil.copy(self.template / "gradebook.db", course / "gradebook.db")
+        submitted = course / "submitted" / student / self.assignment
+        for src, rel in sub.files:
+            (submitted / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, submitted / rel)
+        log = self.out / "logs" / f"{student}.log"
+        argv = [sys.executable, "-m", "autograder.worker", str(course), self.assignment, student, str(self.timeout)]
+        rc = sandbox.run_sandboxed(argv, course, self.timeout, log)
+        if rc is None:
+            return self._failed(student, "timeout", f"grading took longer than {self.timeout} s")
+        result_file = course / "result.json"
+        if not result_file.exists():
+            return self._failed(student, f"error: grading crashed (exit status {rc}, see logs/{student}.log)")
+        outcome = json.loads(result_file.read_text())
+        if outcome["status"] != "ok":
+            return self._failed(student, outcome["status"])
+        log.unlink()
+        shutil.copy(course / "feedback" / student / self.assignment / f"{self.notebook}.html",
+                    self.out / "feedback" / f"{student}.html")
+        grades = outcome["grades"]
+        scores = {item.grade_id: (None if grades[item.grade_id]["needs_manual_grade"]
+                                  else grades[item.grade_id]["score"] or 0.0)
+                  for item in self.items}
+        review = [gid for gid, score in scores.items() if score is None]
+        status = f"needs review: {', '.join(review)}" if review else "ok"
+        return Result(student, status, scores)
+
+    def _failed(self, student: str, status: str, detail: str | None = None) -> Result:
+        """A result of 0 for a submission that could not be graded, and feedback saying why."""
+        reason = detail or status.removeprefix("error: ")
+        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(self.assignment)}</title>"
+                f"</head><body><h1>{html.escape(self.assignment)}: not graded</h1>"
+                f"<p>Your submission could not be graded: {html.escape(reason)}.</p>"
+                f"<p>Score: 0 / {fmt(self.max_score)}. Run <code>autograder check</code> on your notebook "
+                "before you submit it.</p></body></html>")
+        (self.out / "feedback" / f"{student}.html").write_text(page)
+        return Result(student, status, {item.grade_id: 0.0 for item in self.items})
+
+    def _record(self, gb, result: Result) -> None:
+        """Replace the student's submission in the instructor's gradebook with this result."""
+        from nbgrader.api import MissingEntry
+
+        gb.update_or_create_student(result.student_id)
+        try:
+            gb.remove_submission(self.assignment, result.student_id)
+        except MissingEntry:
+            pass
+        with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy 2's autoflush warning
+            warnings.simplefilter("ignore")
+            submission = gb.add_submission(self.assignment, result.student_id)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                score = result.scores.get(grade.name, 0.0)
+                grade.auto_score = score
+                grade.needs_manual_grade = score is None
+        gb.db.commit()
+
+    # -- outputs ---------------------------------------------------------------------------
+    def _write_csv(self, results: list[Result]) -> list[dict[str, str]]:
+        """Write grades.csv (sorted by student id); a one-student run replaces just that row."""
+        columns = ["student_id", "status", "score", "max_score"] + [item.grade_id for item in self.items]
+        rows = {}
+        path = self.out / "grades.csv"
+        if self.student is not None and path.exists():
+            with open(path, newline="") as f:
+                rows = {row["student_id"]: row for row in csv.DictReader(f)}
+        for r in results:
+            rows[r.student_id] = {"student_id": r.student_id, "status": r.status, "score": fmt(r.score),
+                                  "max_score": fmt(self.max_score),
+                                  **{gid: fmt(score) for gid, score in r.scores.items()}}
+        ordered = [rows[k] for k in sorted(rows)]
+        with open(path, "w", newline="") as f:
+            writer = csv.DictWriter(f, columns, restval="", extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(ordered)
+        return ordered

@@ -1,0 +1,77 @@
+"""summary.png and summary.md: the score distribution and each item's pass rate.
+
+An item is passed when it got all its points. Pass rates count the students whose
+notebook ran (status ``ok`` or ``needs review``); errors and timeouts are counted apart,
+since they say nothing about a question. Items graded by hand are listed, not rated.
+"""
+from __future__ import annotations
+
+import pathlib
+
+
+def _pass_rates(items, graded):
+    rates = {}
+    for item in items:
+        if item.manual or not graded:
+            continue
+        passed = sum(float(row[item.grade_id] or 0) >= item.points for row in graded)
+        rates[item.grade_id] = passed / len(graded)
+    return rates
+
+
+def write_summary(out: pathlib.Path, assignment: str, items, rows: list[dict[str, str]]) -> None:
+    graded = [row for row in rows if not row["status"].startswith(("error", "timeout"))]
+    failed = len(rows) - len(graded)
+    rates = _pass_rates(items, graded)
+    max_score = sum(item.points for item in items)
+    scores = [float(row["score"]) for row in rows]
+    _write_png(out / "summary.png", assignment, scores, max_score, rates, len(graded), failed)
+    _write_md(out / "summary.md", assignment, items, rows, scores, max_score, rates, len(graded), failed)
+
+
+def _write_png(path, assignment, scores, max_score, rates, n_graded, n_failed) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, max(4.0, 0.45 * len(rates) + 1.5)),
+                                      gridspec_kw={"width_ratios": [1, 1.3]})
+    bins = [x - 0.5 for x in range(int(max_score) + 2)] if max_score <= 30 else 15
+    left.hist(scores, bins=bins, color="#4c72b0", edgecolor="white")
+    left.set_xlabel(f"score (out of {max_score:g})")
+    left.set_ylabel("students")
+    left.set_title(f"Score distribution ({len(scores)} students, {n_failed} not graded)")
+    left.yaxis.get_major_locator().set_params(integer=True)
+    names = list(rates)[::-1]
+    values = [100 * rates[n] for n in names]
+    colors = ["#c44e52" if v < 50 else "#dd8452" if v < 80 else "#55a868" for v in values]
+    right.barh(names, values, color=colors)
+    for y, v in enumerate(values):
+        right.text(min(v + 1, 88), y, f"{v:.0f}%", va="center")
+    right.set_xlim(0, 100)
+    right.set_xlabel(f"students with full points (%), of {n_graded} whose notebook ran")
+    right.set_title("Pass rate per item (red: below 50%)")
+    fig.suptitle(assignment, fontweight="bold")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def _write_md(path, assignment, items, rows, scores, max_score, rates, n_graded, n_failed) -> None:
+    statuses = {}
+    for row in rows:
+        key = row["status"].split(":")[0]
+        statuses[key] = statuses.get(key, 0) + 1
+    mean = sum(scores) / len(scores) if scores else 0.0
+    lines = [f"# {assignment}: summary", "",
+             f"{len(rows)} students; mean score {mean:.2f} / {max_score:g}; "
+             + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())), "",
+             f"Pass rate: share of the {n_graded} students whose notebook ran that got all the item's points "
+             f"({n_failed} errors or timeouts left out).", "",
+             "| item | points | pass rate |", "| --- | ---: | ---: |"]
+    for item in items:
+        rate = "graded by hand" if item.manual else (f"{100 * rates[item.grade_id]:.0f}%" if item.grade_id in rates else "-")
+        lines.append(f"| {item.grade_id} | {item.points:g} | {rate} |")
+    lines += ["", "![score distribution and pass rates](summary.png)", ""]
+    path.write_text("\n".join(lines))
