@@ -69,10 +69,13 @@ class Dense:
         return self._forward(X)
 
     def _forward(self, X):
+        return self.activation._forward(self._affine(X))
+
+    def _affine(self, X):
         Z = X @ self.W
         Z += self.b
         self._X, self._Z = X, Z
-        return self.activation._forward(Z)
+        return Z
 
     def backward(self, dA, input_grad=True):
         """Store ``dW``, ``db`` from ``dA`` = dL/dA and return dL/dX (``None`` if not ``input_grad``)."""

@@ -152,6 +152,11 @@ class BinaryCrossEntropy(Loss):
             grad = (p - y_true) / (p * (1.0 - p))
         return grad / _n_outputs(y_true)
 
+    def _fused(self, y_true, z):
+        """Mean loss and its gradient with respect to the logits ``z``, in one pass."""
+        value = np.mean(np.maximum(z, 0.0) - z * y_true + np.log1p(np.exp(-np.abs(z))))
+        return float(value), (_stable_sigmoid(z) - y_true) / z.size
+
 
 def _log_softmax(z):
     shifted = z - z.max(axis=1, keepdims=True)
@@ -197,6 +202,12 @@ class CategoricalCrossEntropy(Loss):
         if from_logits:
             return np.exp(_log_softmax(y_pred)) - y_true
         return -y_true / np.clip(y_pred, EPSILON, 1.0)
+
+    def _fused(self, y_true, z):
+        """Mean loss and its gradient with respect to the logits ``z``, sharing one log-softmax."""
+        n = len(z)
+        log_p = _log_softmax(z)
+        return float(-np.sum(y_true * log_p) / n), (np.exp(log_p) - y_true) / n
 
 
 mse = MeanSquaredError()

@@ -105,10 +105,11 @@ class MLP:
         """Return the network's output (probabilities for a sigmoid or softmax output)."""
         return self.forward(X)
 
-    def _forward(self, A):
-        for layer in self.layers:
+    def _forward(self, A, last_activation=True):
+        for layer in self.layers[:-1]:
             A = layer._forward(A)
-        return A
+        last = self.layers[-1]
+        return last._forward(A) if last_activation else last._affine(A)
 
     # -- backward --------------------------------------------------------
     def loss_and_gradients(self, X, Y, loss="mse", l2=0.0):
@@ -127,12 +128,11 @@ class MLP:
 
     def _loss_and_gradients(self, X, Y, loss, l2):
         n = len(X)
-        out = self._forward(X)
         last = self.layers[-1]
         if loss.name in _OUTPUT_FOR_LOSS:  # fused with its sigmoid/softmax output: work on the logits
-            value = loss._per_sample(Y, last._Z, True).mean()
-            dZ = loss._grad_per_sample(Y, last._Z, True) / n
+            value, dZ = loss._fused(Y, self._forward(X, last_activation=False))
         else:
+            out = self._forward(X)
             value = loss._per_sample(Y, out, False).mean()
             dZ = last.activation._backward(last._Z, loss._grad_per_sample(Y, out, False) / n)
         for i in range(len(self.layers) - 1, -1, -1):
