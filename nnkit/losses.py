@@ -22,7 +22,7 @@ Examples
 """
 import numpy as np
 
-from ._checks import as_float_array, check_fraction
+from ._checks import as_float_array, check_fraction, check_int
 from .activations import _stable_sigmoid
 
 __all__ = [
@@ -249,12 +249,11 @@ def l2_penalty(weights, lam, n_samples=1):
     """
     lam = check_fraction(lam, "lam", 0.0, np.inf)
     weights = [as_float_array(w, f"weights[{i}]") for i, w in enumerate(weights)]
-    if int(n_samples) != n_samples or n_samples < 1:
-        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
+    n_samples = check_int(n_samples, "n_samples")
     return float(lam / n_samples * sum(np.sum(w * w) for w in weights))
 
 
 def l2_gradient(W, lam, n_samples=1):
     r"""Gradient of :func:`l2_penalty` with respect to one weight matrix: :math:`\frac{2\lambda}{m} W`."""
     lam = check_fraction(lam, "lam", 0.0, np.inf)
-    return 2.0 * lam / n_samples * as_float_array(W, "W")
+    return 2.0 * lam / check_int(n_samples, "n_samples") * as_float_array(W, "W")

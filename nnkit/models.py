@@ -123,10 +123,11 @@ class MLP:
         Y = self._check_Y(Y, len(X))
         loss._check_targets(Y)
         l2 = check_fraction(l2, "l2", 0.0, np.inf)
-        value = self._loss_and_gradients(X, Y, loss, l2)
+        value = self._loss_and_gradients(X, Y, loss, l2, len(X))
         return value, [(layer.dW, layer.db) for layer in self.layers]
 
-    def _loss_and_gradients(self, X, Y, loss, l2):
+    def _loss_and_gradients(self, X, Y, loss, l2, n_train):
+        """Loss and gradients of one batch; the L2 penalty is scaled by the training-set size ``n_train``."""
         n = len(X)
         last = self.layers[-1]
         if loss.name in _OUTPUT_FOR_LOSS:  # fused with its sigmoid/softmax output: work on the logits
@@ -142,8 +143,8 @@ class MLP:
                 dZ = below.activation._backward(below._Z, dA)
         if l2:
             for layer in self.layers:
-                value += l2 / n * np.sum(layer.W * layer.W)
-                layer.dW += (2.0 * l2 / n) * layer.W
+                value += l2 / n_train * np.sum(layer.W * layer.W)
+                layer.dW += (2.0 * l2 / n_train) * layer.W
         return float(value)
 
     # -- training --------------------------------------------------------
@@ -158,7 +159,9 @@ class MLP:
             Decides the batches and the update rule (see :mod:`nnkit.optimizers`).
         epochs : int
         l2 : float >= 0
-            Weight of the L2 penalty on the weights (biases are not penalised).
+            Weight :math:`\\lambda` of the L2 penalty :math:`\\frac{\\lambda}{m} \\sum W^2` on the
+            weights (biases are not penalised), :math:`m` the number of training
+            samples, for every batch: the objective does not depend on the batch size.
         validation_data : tuple (X_val, Y_val), optional
             Records ``history["val_loss"]`` after every epoch.
         early_stopping : int, optional
@@ -194,7 +197,7 @@ class MLP:
             total = 0.0
             for idx in optimizer.batches(len(X)):
                 Xb, Yb = X[idx], Y[idx]
-                total += self._loss_and_gradients(Xb, Yb, loss, l2) * len(Xb)
+                total += self._loss_and_gradients(Xb, Yb, loss, l2, len(X)) * len(Xb)
                 optimizer._step(params, [g for layer in self.layers for g in (layer.dW, layer.db)])
             history.epoch.append(epoch)
             history.history["loss"].append(total / len(X))

@@ -33,8 +33,8 @@ def test_check_model_gradients_catches_a_missing_one_over_n(rng, monkeypatch):
     assert max(max(e) for e in check_model_gradients(net, X, Y)) < 1e-7
     original = type(net)._loss_and_gradients
 
-    def forgets_one_over_n(self, X, Y, loss, l2):
-        value = original(self, X, Y, loss, l2)
+    def forgets_one_over_n(self, X, Y, loss, l2, n_train):
+        value = original(self, X, Y, loss, l2, n_train)
         for layer in self.layers:
             layer.dW *= len(X)
         return value

@@ -162,3 +162,18 @@ def test_categorical_targets_must_be_one_hot():
     net = MLP([2, 3], output_activation="softmax", seed=0)
     with pytest.raises(ValueError, match="one-hot"):
         net.fit(np.ones((2, 2)), np.array([[0.5, 0.5, 0.0], [1, 0, 0]]), loss="categorical_cross_entropy")
+
+
+def test_l2_in_minibatches_is_scaled_by_the_training_set_size(rng):
+    # The mean of the batch gradients equals the full-batch gradient, penalty included, so the
+    # regularised objective that SGD follows does not depend on the batch size.
+    net = MLP([3, 4, 1], activation="tanh", seed=0)
+    X, Y = rng.normal(size=(8, 3)), rng.normal(size=(8, 1))
+    _, full = net.loss_and_gradients(X, Y, l2=0.7)
+    full = [dW.copy() for dW, _ in full]
+    halves = []
+    for part in (slice(0, 4), slice(4, 8)):
+        net._loss_and_gradients(X[part], Y[part], net._check_loss("mse"), 0.7, n_train=8)
+        halves.append([layer.dW.copy() for layer in net.layers])
+    for layer_full, first, second in zip(full, *halves):
+        np.testing.assert_allclose((first + second) / 2, layer_full, rtol=1e-12)
