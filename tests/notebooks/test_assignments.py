@@ -1,0 +1,94 @@
+"""Graded notebooks 01-03, autograded by nbgrader as the course would grade them.
+
+For each assignment: the instructor version earns full marks; the student version, submitted
+untouched, earns 0 without crashing the grader; answers written independently of the solutions
+(``independent/<id>.py``) also earn full marks; the student version holds no solution, no
+hidden test and no output; and the hidden tests do run at grading.
+"""
+import re
+
+import nbformat
+import pytest
+
+from autograder.release import MARKERS, validate_student_notebook
+from nbgrading import grade_submissions, independent_answers, student_notebook
+
+ASSIGNMENTS = ["01_perceptron", "02_logistic_regression", "03_backprop"]
+
+
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
+def graded(request, tmp_path_factory):
+    assignment_id = request.param
+    root = tmp_path_factory.mktemp(assignment_id)
+    results = grade_submissions(assignment_id, root, {
+        "instructor": "instructor",
+        "untouched": "student",
+        "independent": independent_answers(assignment_id),
+    })
+    return assignment_id, root, results
+
+
+def nbgrader_cells(nb, **flags):
+    return [c for c in nb.cells if all(c.metadata.get("nbgrader", {}).get(k) == v for k, v in flags.items())]
+
+
+def test_instructor_version_earns_full_marks(graded):
+    _, _, results = graded
+    result = results["instructor"]
+    assert result.errors() == {}
+    assert result.auto_max >= 15
+    assert result.auto_cells and all(score == top for score, top in result.auto_cells.values()), result.auto_cells
+
+
+def test_untouched_student_version_earns_zero_without_crashing(graded):
+    assignment_id, root, results = graded
+    result = results["untouched"]
+    source = nbformat.read(root / "source" / assignment_id / f"{assignment_id}.ipynb", as_version=4)
+    # every graded cell was graded, with 0 points, and the failures say what to do
+    assert set(result.cells) == {c.metadata.nbgrader["grade_id"] for c in nbgrader_cells(source, grade=True)}
+    assert sum(score for score, _, _ in result.cells.values()) == 0
+    assert 15 <= sum(top for _, top, _ in result.cells.values()) <= 40
+    assert any("Not implemented" in error for error in result.errors().values())
+
+
+def test_independent_answers_earn_full_marks(graded):
+    _, _, results = graded
+    result = results["independent"]
+    assert result.errors() == {}
+    assert all(score == top for score, top in result.auto_cells.values()), result.auto_cells
+
+
+def test_student_version_has_no_solution_hidden_test_or_output(graded):
+    assignment_id, root, _ = graded
+    validate_student_notebook(root / "release" / assignment_id / f"{assignment_id}.ipynb")  # markers, outputs
+    student = student_notebook(root, assignment_id)
+    source = nbformat.read(root / "source" / assignment_id / f"{assignment_id}.ipynb", as_version=4)
+    student_text = "\n".join(c.source for c in student.cells)
+    for marker in MARKERS:
+        assert marker not in student_text
+    secret = []
+    for cell in source.cells:
+        for begin, end in (("BEGIN SOLUTION", "END SOLUTION"), ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")):
+            for block in re.findall(rf"{begin}\n(.*?)\n[^\n]*{end}", cell.source, flags=re.DOTALL):
+                secret += [line.strip() for line in block.splitlines() if len(line.strip()) > 25]
+    assert secret, "the source notebook should hold solutions and hidden tests"
+    leaked = [line for line in secret if line in student_text]
+    assert leaked == []
+    for cell in nbgrader_cells(student, solution=True, grade=False):
+        assert "raise NotImplementedError()" in cell.source
+    # the model answers of the hand-graded cells are gone too
+    for cell in nbgrader_cells(source, solution=True, grade=True):
+        assert cell.source.splitlines()[0] not in student_text
+
+
+def test_hidden_tests_run_at_grading(graded):
+    _, _, results = graded
+    autograded = results["untouched"].notebook
+    assert any("BEGIN HIDDEN TESTS" in c.source for c in nbgrader_cells(autograded, grade=True, solution=False))
+
+
+def test_visible_checks_say_hidden_tests_run_at_grading(graded):
+    _, _, results = graded
+    text = "".join(out.get("text", "") for c in results["instructor"].notebook.cells for out in c.get("outputs", []))
+    assert "hidden tests will also run at grading" in text
+    assert "all tests passed" not in text.lower()
