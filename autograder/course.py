@@ -100,6 +100,15 @@ def run_converter(converter_class, config: Config, **attrs) -> None:
     try:
         converter.start()
     except NbGraderException as exc:
-        raise NbGraderException("; ".join(records) or str(exc)) from exc
+        reasons = dict.fromkeys(_last_line(r) for r in records)  # unique, in order
+        raise NbGraderException("; ".join(reasons) or str(exc)) from exc
     finally:
         converter.log.removeHandler(handler)
+
+
+def _last_line(message: str) -> str:
+    """A log record without its traceback: the exception's own line."""
+    if "Traceback (most recent call last)" not in message:
+        return message.strip()
+    lines = [line for line in message.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""

@@ -15,6 +15,7 @@ import html
 import json
 import os
 import pathlib
+import queue
 import shutil
 import sys
 import tempfile
@@ -112,20 +113,32 @@ class Grader:
         self.template = make_course(self.work / "template", self.assignment, self.notebooks_dir)
         run_converter(GenerateAssignment, nbgrader_config(self.template), assignment_id=self.assignment)
         run_converter(GenerateAssignment, nbgrader_config(self.template, self.db_url), assignment_id=self.assignment)
+        sandbox.copy_matplotlib_cache(self.template / "matplotlib")
 
     def _grade_all(self, submissions: list[Submission]) -> list[Result]:
         from nbgrader.api import Gradebook
 
-        progress = Progress(len(submissions), self.stream)
+        n_workers = max(1, min(self.jobs, sum(sub.error is None for sub in submissions)))
+        workers = [sandbox.Worker(self.work / f"slot{k}", self.work / f"worker{k}.log") for k in range(n_workers)]
+        self.idle = queue.SimpleQueue()
         results = []
         with Gradebook(self.db_url, "course") as gb, \
                 concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
-            futures = [pool.submit(self._grade_one, sub) for sub in submissions]
-            for future in concurrent.futures.as_completed(futures):
-                result = future.result()
-                self._record(gb, result)
-                results.append(result)
-                progress.update(result.student_id, result.status, f"{fmt(result.score)}/{fmt(self.max_score)}")
+            try:
+                list(pool.map(sandbox.Worker.start, workers))
+                for worker in workers:
+                    self.idle.put(worker)
+                progress = Progress(len(submissions), self.stream)
+                futures = [pool.submit(self._grade_one, sub) for sub in submissions]
+                for future in concurrent.futures.as_completed(futures):
+                    result = future.result()
+                    self._record(gb, result)
+                    results.append(result)
+                    progress.update(result.student_id, result.status,
+                                    f"{fmt(result.score)}/{fmt(self.max_score)}")
+            finally:
+                for worker in workers:
+                    worker.stop()
         print(f"graded {len(results)} submissions in {progress.elapsed()} with {self.jobs} jobs; "
               f"results in {self.out}/", file=self.stream)
         return sorted(results, key=lambda r: r.student_id)
@@ -145,27 +158,42 @@ class Grader:
             return self._failed(sub.student_id, f"error: internal error of the autograder ({exc})")
 
     def _grade_submission(self, sub: Submission) -> Result:
+        worker = self.idle.get()
+        try:
+            return self._grade_in(worker, sub)
+        finally:
+            worker.clear_slot()
+            self.idle.put(worker)
+
+    def _grade_in(self, worker: sandbox.Worker, sub: Submission) -> Result:
+        """Grade one submission in an idle worker's slot."""
         student = sub.student_id
-        course = self.work / "students" / student
+        course = worker.slot / "course"
         data = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
         shutil.copytree(self.template / "source" / self.assignment, course / "source" / self.assignment, ignore=data)
         shutil.copy(self.template / "gradebook.db", course / "gradebook.db")
+        shutil.copytree(self.template / "matplotlib", course / "home" / "matplotlib")
         submitted = course / "submitted" / student / self.assignment
         for src, rel in sub.files:
             (submitted / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(src, submitted / rel)
+        request = {"course": str(course), "assignment": self.assignment, "student": student, "timeout": self.timeout}
         log = self.out / "logs" / f"{student}.log"
-        argv = [sys.executable, "-m", "autograder.worker", str(course), self.assignment, student, str(self.timeout)]
-        rc = sandbox.run_sandboxed(argv, course, self.timeout, log)
-        if rc is None:
+        try:
+            finished = worker.grade(request, self.timeout)
+        except sandbox.WorkerDied as exc:
+            finished = exc
+        if (course / "grading.log").exists():
+            shutil.copy(course / "grading.log", log)
+        if finished is False:
             return self._failed(student, "timeout", f"grading took longer than {self.timeout} s")
         result_file = course / "result.json"
-        if not result_file.exists():
-            return self._failed(student, f"error: grading crashed (exit status {rc}, see logs/{student}.log)")
+        if isinstance(finished, Exception) or not result_file.exists():
+            return self._failed(student, f"error: grading crashed ({finished}), see logs/{student}.log")
         outcome = json.loads(result_file.read_text())
         if outcome["status"] != "ok":
             return self._failed(student, outcome["status"])
-        log.unlink()
+        log.unlink(missing_ok=True)
         shutil.copy(course / "feedback" / student / self.assignment / f"{self.notebook}.html",
                     self.out / "feedback" / f"{student}.html")
         grades = outcome["grades"]

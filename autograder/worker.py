@@ -1,15 +1,22 @@
-"""Grade one student, inside the sandbox: ``python -m autograder.worker COURSE ASSIGNMENT STUDENT TIMEOUT``.
+"""The grading process, run in a sandbox by ``autograder.sandbox.Worker``: ``python -m autograder.worker``.
 
-COURSE is that student's own nbgrader course directory (gradebook, source data files,
+It reads requests ``{"course", "assignment", "student", "timeout"}`` on stdin. COURSE is
+that student's own nbgrader course directory (gradebook, source data files,
 ``submitted/STUDENT/ASSIGNMENT/``), made by ``autograder.grade``. The worker runs
 nbgrader's autograde and generate_feedback there and writes ``COURSE/result.json``:
 ``{"status": ..., "grades": {grade_id: {"score" (auto score), "max_score", "needs_manual_grade"}}}``.
 """
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import pathlib
+import shutil
+import signal
 import sys
+import time
+import traceback
 
 import nbformat
 
@@ -81,12 +88,82 @@ def grade(course: pathlib.Path, assignment: str, student: str, timeout: int) -> 
     return result
 
 
-def main(argv: list[str]) -> int:
-    course, assignment, student, timeout = pathlib.Path(argv[0]), argv[1], argv[2], int(argv[3])
-    result = grade(course, assignment, student, timeout)
-    (course / "result.json").write_text(json.dumps(result))
-    return 0
+def _isolate_student(course: pathlib.Path) -> None:
+    """Give the kernel that is about to start its own HOME, IPython and Jupyter folders, in ``course``."""
+    home = course / "home"
+    os.environ.update(HOME=str(home), IPYTHONDIR=str(home / "ipython"), JUPYTER_CONFIG_DIR=str(home / "jupyter"),
+                      JUPYTER_RUNTIME_DIR=str(home / "runtime"), MPLCONFIGDIR=str(home / "matplotlib"))
+
+
+def _clean_sandbox() -> None:
+    """Inside bubblewrap: kill every process a submission left behind and empty /tmp and /dev/shm."""
+    if os.environ.get("AUTOGRADER_SANDBOX") != "bwrap":
+        return  # without our own process namespace there is nothing we may kill safely
+    me = os.getpid()
+    for _ in range(50):
+        others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+        if not others:
+            break
+        for pid in others:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.02)
+    for folder in ("/tmp", "/dev/shm"):
+        _empty(pathlib.Path(folder), keep=pathlib.Path.cwd())
+
+
+def _empty(folder: pathlib.Path, keep: pathlib.Path) -> None:
+    """Delete what is in ``folder``, except the path down to ``keep`` (our slot, mounted inside /tmp)."""
+    for entry in folder.iterdir():
+        if keep == entry:
+            continue
+        if keep.is_relative_to(entry):
+            _empty(entry, keep)
+        elif entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def serve() -> None:
+    """Grade the students named on stdin, one JSON request per line; answer ``done`` when each is written.
+
+    Answers go to the original stdout; everything else (nbgrader's log, the kernel's
+    output) goes to the current student's ``grading.log``.
+    """
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    import nbgrader.converters  # noqa: F401  (the import is the cost we pay once per worker)
+
+    if os.environ.get("AUTOGRADER_SANDBOX") == "bwrap":
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: the kernels cannot ptrace us
+    answers.write("ready\n")
+    answers.flush()
+    for line in sys.stdin:
+        request = json.loads(line)
+        course = pathlib.Path(request["course"])
+        log = os.open(course / "grading.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        saved = os.dup(2)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        try:
+            _isolate_student(course)
+            result = grade(course, request["assignment"], request["student"], request["timeout"])
+        except Exception as exc:  # a malformed submission must not take the worker down
+            result = {"status": f"error: {explain(str(exc))}"}
+            traceback.print_exc()
+        finally:
+            os.dup2(saved, 1)
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(log)
+        (course / "result.json").write_text(json.dumps(result))
+        _clean_sandbox()
+        answers.write("done\n")
+        answers.flush()
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    serve()
