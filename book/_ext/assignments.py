@@ -49,8 +49,6 @@ def release_all(app):
     """Release the student version of every assignment that has a source (builder-inited)."""
     if app.builder.format != "html":
         return
-    from autograder.release import release_assignment
-
     app.env.assignments_published = set()
     for assignment_id in ASSIGNMENTS:
         if not _has_source(app, assignment_id):
@@ -58,6 +56,8 @@ def release_all(app):
             continue
         target = _published(app, assignment_id)
         if not _up_to_date(app, assignment_id):
+            from autograder.release import release_assignment
+
             target.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory() as tmp:
                 written = release_assignment(assignment_id, tmp)
