@@ -23,6 +23,24 @@ def _grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    import pathlib
+
+    from .check import check
+    from .worker import check_notebook
+
+    path = pathlib.Path(args.notebook)
+    if not path.is_file():
+        print(f"autograder: error: no such notebook: {path}", file=sys.stderr)
+        return 1
+    problem = check_notebook(path)
+    if problem:
+        print(f"autograder: error: {path}: {problem}", file=sys.stderr)
+        return 1
+    check(path, timeout=args.timeout)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -48,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--db", help="nbgrader gradebook, any SQLAlchemy URL (default: sqlite in OUT/gradebook.db)")
     grade.add_argument("--student", help="grade only this student, replacing their earlier results")
     grade.set_defaults(run=_grade)
+
+    check = commands.add_parser("check", help="students: run your notebook and preview its visible tests",
+                                description="Run the notebook in a fresh kernel and show, for each graded item, "
+                                "whether its visible tests pass. Hidden tests run only at grading.")
+    check.add_argument("notebook", help="your notebook (.ipynb)")
+    check.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell (default: 120)")
+    check.set_defaults(run=_check)
     return parser
 
 

@@ -17,17 +17,19 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 REMOVED = "[hidden test source removed]"
 
 
-def hidden_lines(source: str, begin: str = "BEGIN HIDDEN TESTS", end: str = "END HIDDEN TESTS") -> list[str]:
-    """The stripped, non-trivial lines between the hidden-test markers of one cell."""
-    lines, inside = [], False
-    for line in source.splitlines():
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside and len(line.strip()) >= 8:
-            lines.append(line.strip())
-    return lines
+def hidden_lines(cells, begin: str = "BEGIN HIDDEN TESTS", end: str = "END HIDDEN TESTS") -> set[str]:
+    """The stripped, non-trivial lines found only between hidden-test markers (not also in visible code)."""
+    hidden, visible = set(), set()
+    for cell in cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if begin in line:
+                inside = True
+            elif end in line:
+                inside = False
+            elif len(line.strip()) >= 8:
+                (hidden if inside else visible).add(line.strip())
+    return hidden - visible
 
 
 class HideHiddenTests(ClearHiddenTests):
@@ -36,8 +38,7 @@ class HideHiddenTests(ClearHiddenTests):
     enforce_metadata = False
 
     def preprocess(self, nb, resources):
-        self._hidden = [line for cell in nb.cells for line in hidden_lines(cell.source,
-                        self.begin_test_delimeter, self.end_test_delimeter)]
+        self._hidden = hidden_lines(nb.cells, self.begin_test_delimeter, self.end_test_delimeter)
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):

@@ -98,10 +98,21 @@ class Grader:
         problem = sandbox.bwrap_problem()
         if problem:
             print(f"autograder: warning: grading WITHOUT a sandbox: {problem}", file=self.stream)
+        n_workers = max(1, min(self.jobs, sum(sub.error is None for sub in submissions)))
         with tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
             self.work = pathlib.Path(tmp)
-            self._prepare_gradebooks()
-            results = self._grade_all(submissions)
+            workers = [sandbox.Worker(self.work / f"slot{k}", self.work / f"worker{k}.log")
+                       for k in range(n_workers)]
+            try:
+                for worker in workers:  # they import nbgrader while we prepare the gradebooks
+                    worker.launch()
+                self._prepare_gradebooks()
+                for worker in workers:
+                    worker.wait_ready()
+                results = self._grade_all(submissions, workers)
+            finally:
+                for worker in workers:
+                    worker.stop()
         rows = self._write_csv(results)
         report.write_summary(self.out, self.assignment, self.items, rows)
         return results
@@ -112,34 +123,31 @@ class Grader:
 
         self.template = make_course(self.work / "template", self.assignment, self.notebooks_dir)
         run_converter(GenerateAssignment, nbgrader_config(self.template), assignment_id=self.assignment)
-        run_converter(GenerateAssignment, nbgrader_config(self.template, self.db_url), assignment_id=self.assignment)
+        new_sqlite = self.db_url.startswith("sqlite:///") and not pathlib.Path(self.db_url[10:]).exists()
+        if new_sqlite:  # the same as running generate_assignment into it, a few seconds sooner
+            shutil.copy(self.template / "gradebook.db", self.db_url[10:])
+        else:
+            run_converter(GenerateAssignment, nbgrader_config(self.template, self.db_url),
+                          assignment_id=self.assignment)
         sandbox.copy_matplotlib_cache(self.template / "matplotlib")
 
-    def _grade_all(self, submissions: list[Submission]) -> list[Result]:
+    def _grade_all(self, submissions: list[Submission], workers: list[sandbox.Worker]) -> list[Result]:
         from nbgrader.api import Gradebook
 
-        n_workers = max(1, min(self.jobs, sum(sub.error is None for sub in submissions)))
-        workers = [sandbox.Worker(self.work / f"slot{k}", self.work / f"worker{k}.log") for k in range(n_workers)]
         self.idle = queue.SimpleQueue()
+        for worker in workers:
+            self.idle.put(worker)
+        progress = Progress(len(submissions), self.stream)
         results = []
         with Gradebook(self.db_url, "course") as gb, \
                 concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
-            try:
-                list(pool.map(sandbox.Worker.start, workers))
-                for worker in workers:
-                    self.idle.put(worker)
-                progress = Progress(len(submissions), self.stream)
-                futures = [pool.submit(self._grade_one, sub) for sub in submissions]
-                for future in concurrent.futures.as_completed(futures):
-                    result = future.result()
-                    self._record(gb, result)
-                    results.append(result)
-                    progress.update(result.student_id, result.status,
-                                    f"{fmt(result.score)}/{fmt(self.max_score)}")
-            finally:
-                for worker in workers:
-                    worker.stop()
-        print(f"graded {len(results)} submissions in {progress.elapsed()} with {self.jobs} jobs; "
+            futures = [pool.submit(self._grade_one, sub) for sub in submissions]
+            for future in concurrent.futures.as_completed(futures):
+                result = future.result()
+                self._record(gb, result)
+                results.append(result)
+                progress.update(result.student_id, result.status, f"{fmt(result.score)}/{fmt(self.max_score)}")
+        print(f"graded {len(results)} submissions in {progress.elapsed()} with {len(workers)} jobs; "
               f"results in {self.out}/", file=self.stream)
         return sorted(results, key=lambda r: r.student_id)
 

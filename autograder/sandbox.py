@@ -81,6 +81,11 @@ class Worker:
 
     def start(self) -> None:
         """Start the worker and wait until it has imported nbgrader."""
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the worker process (it then imports nbgrader, see ``wait_ready``)."""
         self.clear_slot()
         argv = [sys.executable, "-m", "autograder.worker"]
         cmd = argv if bwrap_problem() else bwrap_args(self.slot) + argv
@@ -88,6 +93,8 @@ class Worker:
             self.proc = subprocess.Popen(cmd, cwd=self.slot, env=sandbox_env(self.slot), stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=log, start_new_session=True,
                                          preexec_fn=_limit_resources)
+
+    def wait_ready(self) -> None:
         if self._answer(STARTUP_TIMEOUT) != "ready":
             self.kill()
             raise WorkerDied(f"the grading process did not start; see {self.log}")
