@@ -170,3 +170,23 @@ def test_same_predictions_catches_a_forgotten_layer(keras):
     dense = checks.dense_layers(model)
     dense[0].set_weights([np.zeros((6, 5)), np.zeros(5)])  # the first layer left at zero
     fails(lambda: checks.check_same_predictions(model, net, X), "Wrong value", "without transposing")
+
+
+def test_weight_transfer_through_nnkit_to_keras_is_not_from_scratch(keras):
+    # what the 06_keras test cells run: safe_call with nnkit.keras_bridge forbidden
+    net = nnkit.MLP([6, 5, 3], activation="relu", output_activation="softmax", seed=2)
+
+    def load_by_copying(model, source):
+        for layer, nn_layer in zip(checks.dense_layers(model), source.layers):
+            layer.set_weights([nn_layer.W, nn_layer.b])
+        return model
+
+    def load_by_to_keras(model, source):
+        return nnkit.to_keras(source)
+
+    target = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(5, activation="relu"),
+                               keras.layers.Dense(3, activation="softmax")])
+    loaded = checks.safe_call(load_by_copying, "load", (target, net), forbidden=("nnkit.keras_bridge",))
+    checks.check_same_predictions(loaded, net, digits_like()[0], verbose=False)
+    fails(lambda: checks.safe_call(load_by_to_keras, "load", (target, net), forbidden=("nnkit.keras_bridge",)),
+          "Not from scratch", "to_keras")
