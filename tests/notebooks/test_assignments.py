@@ -6,6 +6,7 @@ untouched, earns 0 without crashing the grader; answers written independently of
 hidden test and no output; and the hidden tests do run at grading.
 """
 import re
+import time
 
 import nbformat
 import pytest
@@ -15,16 +16,46 @@ from nbgrading import grade_submissions, independent_answers, student_notebook
 
 ASSIGNMENTS = ["01_perceptron", "02_logistic_regression", "03_backprop"]
 
+# Answers that hand the work to a library: {assignment: ({grade_id: code}, [test cells that must give 0])}.
+SHORTCUTS = {
+    "01_perceptron": ({
+        "predict": "def predict(X, w, b):\n    return 2.0 * nnkit.activations.step(X @ w + b) - 1.0\n",
+        "train_perceptron": "from nnkit.linear import Perceptron\n\n"
+                            "def train_perceptron(X, t, lr=1.0, max_epochs=100):\n"
+                            "    model = Perceptron(learning_rate=lr, max_epochs=max_epochs).fit(X, t)\n"
+                            "    return model.coef_, model.intercept_, model.mistakes_\n",
+    }, ["test-predict-values", "test-predict-edges", "test-train-matches-reference", "test-train-converges",
+        "test-train-max-epochs"]),
+    "02_logistic_regression": ({
+        "sigmoid": "import scipy.special\n\ndef sigmoid(z):\n    return scipy.special.expit(z)\n",
+        "bce": "def bce(y, p):\n    return nnkit.losses.binary_cross_entropy(y, p)\n",
+    }, ["test-sigmoid-shape", "test-sigmoid-values", "test-sigmoid-large-z", "test-bce-shape", "test-bce-values",
+        "test-bce-edges"]),
+    "03_backprop": ({
+        "backward": "def backward(Y, params, Zs, As, hidden='sigmoid', output='sigmoid'):\n"
+                    "    sizes = [params[0][0].shape[0]] + [W.shape[1] for W, _ in params]\n"
+                    "    net = nnkit.MLP(sizes, activation=hidden, output_activation=output)\n"
+                    "    net.set_weights([a for pair in params for a in pair])\n"
+                    "    return net.loss_and_gradients(As[0], Y, loss='mse')[1]\n",
+        "numerical_gradient": "from nnkit.gradcheck import numerical_gradient\n",
+    }, ["test-backward-shapes", "test-backward-sigmoid", "test-backward-tanh-relu", "test-backward-dead-relu",
+        "test-numerical-gradient"]),
+}
+
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
 def graded(request, tmp_path_factory):
     assignment_id = request.param
     root = tmp_path_factory.mktemp(assignment_id)
-    results = grade_submissions(assignment_id, root, {
+    submissions = {
         "instructor": "instructor",
         "untouched": "student",
         "independent": independent_answers(assignment_id),
-    })
+        "shortcut": SHORTCUTS[assignment_id][0],
+    }
+    start = time.perf_counter()
+    results = grade_submissions(assignment_id, root, submissions)
+    results["seconds per notebook"] = (time.perf_counter() - start) / len(submissions)
     return assignment_id, root, results
 
 
@@ -66,13 +97,19 @@ def test_student_version_has_no_solution_hidden_test_or_output(graded):
     student_text = "\n".join(c.source for c in student.cells)
     for marker in MARKERS:
         assert marker not in student_text
-    secret = []
+    secret, visible = [], []
     for cell in source.cells:
+        text = cell.source
         for begin, end in (("BEGIN SOLUTION", "END SOLUTION"), ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")):
-            for block in re.findall(rf"{begin}\n(.*?)\n[^\n]*{end}", cell.source, flags=re.DOTALL):
+            pattern = rf"[^\n]*{begin}\n(.*?)\n[^\n]*{end}"
+            for block in re.findall(pattern, text, flags=re.DOTALL):
                 secret += [line.strip() for line in block.splitlines() if len(line.strip()) > 25]
+            text = re.sub(pattern, "", text, flags=re.DOTALL)
+        visible.append(text)
     assert secret, "the source notebook should hold solutions and hidden tests"
-    leaked = [line for line in secret if line in student_text]
+    # a secret line may also be a visible one (the same check on other inputs): that is no leak
+    visible_text = "\n".join(visible)
+    leaked = [line for line in secret if line in student_text and line not in visible_text]
     assert leaked == []
     for cell in nbgrader_cells(student, solution=True, grade=False):
         assert "raise NotImplementedError()" in cell.source
@@ -92,3 +129,18 @@ def test_visible_checks_say_hidden_tests_run_at_grading(graded):
     text = "".join(out.get("text", "") for c in results["instructor"].notebook.cells for out in c.get("outputs", []))
     assert "hidden tests will also run at grading" in text
     assert "all tests passed" not in text.lower()
+
+
+def test_library_shortcuts_earn_nothing_and_say_why(graded):
+    assignment_id, _, results = graded
+    result = results["shortcut"]
+    errors = result.errors()
+    for grade_id in SHORTCUTS[assignment_id][1]:
+        assert result.cells[grade_id][0] == 0, grade_id
+        assert "Not from scratch" in errors.get(grade_id, ""), (grade_id, errors.get(grade_id))
+
+
+def test_each_notebook_grades_in_under_a_minute(graded):
+    # generate + autograde, shared over the submissions: a generous bound for one notebook on 2 cores
+    _, _, results = graded
+    assert results["seconds per notebook"] < 60
