@@ -187,6 +187,8 @@ def watch_calls(forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED):
     try:
         yield calls
     finally:
+        if sys.getprofile() is not profile:  # the code under watch switched the watcher off
+            calls.append("sys.setprofile (which stops these checks from seeing library calls)")
         sys.setprofile(previous)
 
 

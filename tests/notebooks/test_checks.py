@@ -125,6 +125,15 @@ def test_indirect_use_through_helpers_partials_and_eval_is_caught():
     fails(lambda: checks.check_from_scratch(functools.partial(activations.tanh.__call__)), "Not from scratch")
 
 
+def test_switching_off_the_call_watcher_is_not_from_scratch():
+    import sys
+
+    def sneaky(z):
+        sys.setprofile(None)
+        return getattr(__import__("nn" + "kit"), "activations").tanh(z)
+    fails(lambda: checks.check_activation(sneaky, activations.tanh, "tanh"), "Not from scratch", "sys.setprofile")
+
+
 def test_scipy_expit_is_not_from_scratch_but_numpy_and_constants_are_fine():
     from scipy.special import expit
     fails(lambda: checks.check_activation(lambda z: expit(z), activations.sigmoid, "sigmoid"),
