@@ -8,7 +8,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_float_array", "check_same_shape", "check_positive", "check_int", "check_fraction"]
+__all__ = ["as_float_array", "check_same_shape", "check_positive", "check_int", "check_fraction", "lookup"]
 
 
 def as_float_array(x, name, ndim=None, finite=True):
@@ -54,3 +54,12 @@ def check_int(value, name, minimum=1):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
+
+
+def lookup(identifier, by_name, aliases, kind):
+    """Return ``by_name[identifier]`` (case-insensitive, through ``aliases``) or raise listing the valid names."""
+    if isinstance(identifier, str):
+        key = aliases.get(identifier.lower(), identifier.lower())
+        if key in by_name:
+            return by_name[key]
+    raise ValueError(f"unknown {kind} {identifier!r}; valid names are: {', '.join(sorted(by_name))}")

@@ -22,7 +22,7 @@ True
 """
 import numpy as np
 
-from ._checks import as_float_array, check_positive
+from ._checks import as_float_array, check_positive, lookup
 
 __all__ = [
     "Activation", "Step", "Linear", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Swish",
@@ -345,8 +345,4 @@ def get(identifier):
     """
     if isinstance(identifier, Activation):
         return identifier
-    if isinstance(identifier, str):
-        key = _ALIASES.get(identifier.lower(), identifier.lower())
-        if key in _BY_NAME:
-            return _BY_NAME[key]
-    raise ValueError(f"unknown activation {identifier!r}; valid names are: {', '.join(names())}")
+    return lookup(identifier, _BY_NAME, _ALIASES, "activation")

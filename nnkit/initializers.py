@@ -12,6 +12,8 @@ it to make up for ReLU zeroing half of its inputs (He et al., 2015).
 """
 import numpy as np
 
+from ._checks import lookup
+
 __all__ = ["zeros", "normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "get", "names"]
 
 
@@ -78,8 +80,4 @@ def get(identifier):
     """Return the initialiser called ``identifier`` (or ``identifier`` itself if callable)."""
     if callable(identifier):
         return identifier
-    if isinstance(identifier, str):
-        key = _ALIASES.get(identifier.lower(), identifier.lower())
-        if key in _BY_NAME:
-            return _BY_NAME[key]
-    raise ValueError(f"unknown initializer {identifier!r}; valid names are: {', '.join(names())}")
+    return lookup(identifier, _BY_NAME, _ALIASES, "initializer")

@@ -22,7 +22,7 @@ Examples
 """
 import numpy as np
 
-from ._checks import as_float_array, check_fraction, check_int
+from ._checks import as_float_array, check_fraction, check_int, lookup
 from .activations import _stable_sigmoid
 
 __all__ = [
@@ -228,11 +228,7 @@ def get(identifier):
     """Return the loss called ``identifier`` (or ``identifier`` itself if it is one)."""
     if isinstance(identifier, Loss):
         return identifier
-    if isinstance(identifier, str):
-        key = _ALIASES.get(identifier.lower(), identifier.lower())
-        if key in _BY_NAME:
-            return _BY_NAME[key]
-    raise ValueError(f"unknown loss {identifier!r}; valid names are: {', '.join(names())}")
+    return lookup(identifier, _BY_NAME, _ALIASES, "loss")
 
 
 def l2_penalty(weights, lam, n_samples=1):

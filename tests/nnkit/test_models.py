@@ -11,19 +11,11 @@ SMOOTH = ["sigmoid", "tanh", "elu", "swish", "softplus", "linear"]
 KINKED = ["relu", "leaky_relu"]
 
 
-def targets_for(loss, rng, n, k):
-    if loss == "mse":
-        return "linear", rng.normal(size=(n, k))
-    if loss == "binary_cross_entropy":
-        return "sigmoid", rng.integers(0, 2, size=(n, k)).astype(float)
-    return "softmax", one_hot(rng.integers(0, k, size=n), k)
-
-
 @pytest.mark.parametrize("sizes", [[3, 2], [3, 5, 2], [3, 6, 5, 4, 2]], ids=lambda s: f"{len(s) - 1}-layer")
 @pytest.mark.parametrize("activation", SMOOTH + KINKED)
 @pytest.mark.parametrize("loss", ["mse", "binary_cross_entropy", "categorical_cross_entropy"])
-def test_backprop_matches_central_differences(sizes, activation, loss, rng):
-    output, Y = targets_for(loss, rng, 7, sizes[-1])
+def test_backprop_matches_central_differences(sizes, activation, loss, rng, problem_for):
+    output, Y = problem_for(loss, 7, sizes[-1])
     net = MLP(sizes, activation=activation, output_activation=output, seed=1)
     X = rng.normal(size=(7, sizes[0]))
     for l2 in (0.0, 0.3):

@@ -47,19 +47,11 @@ def tf_loss_and_gradients(net, X, Y, loss, l2):
     return float(value), [g.numpy() for g in tape.gradient(value, variables)]
 
 
-def problem(loss, rng, n, k):
-    if loss == "mse":
-        return "linear", rng.normal(size=(n, k))
-    if loss == "binary_cross_entropy":
-        return "sigmoid", rng.integers(0, 2, size=(n, k)).astype(float)
-    return "softmax", one_hot(rng.integers(0, k, size=n), k)
-
-
 @pytest.mark.parametrize("sizes", [[4, 3], [4, 8, 3], [4, 8, 6, 5, 3]], ids=lambda s: f"{len(s) - 1}-layer")
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "softplus"])
 @pytest.mark.parametrize("loss", ["mse", "binary_cross_entropy", "categorical_cross_entropy"])
-def test_loss_and_gradients_match_gradient_tape(sizes, activation, loss, rng):
-    output, Y = problem(loss, rng, 16, sizes[-1])
+def test_loss_and_gradients_match_gradient_tape(sizes, activation, loss, rng, problem_for):
+    output, Y = problem_for(loss, 16, sizes[-1])
     net = MLP(sizes, activation=activation, output_activation=output, seed=7)
     X = rng.normal(size=(16, sizes[0]))
     l2 = 0.2
