@@ -12,9 +12,13 @@ it to make up for ReLU zeroing half of its inputs (He et al., 2015).
 """
 import numpy as np
 
-from ._checks import lookup
+from ._checks import check_int, lookup
 
 __all__ = ["zeros", "normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "get", "names"]
+
+
+def _shape(n_in, n_out):
+    return check_int(n_in, "n_in"), check_int(n_out, "n_out")
 
 
 def zeros(n_in, n_out, rng=None):
@@ -22,7 +26,7 @@ def zeros(n_in, n_out, rng=None):
 
     .. math:: W_{ij} = 0
     """
-    return np.zeros((n_in, n_out))
+    return np.zeros(_shape(n_in, n_out))
 
 
 def normal(n_in, n_out, rng, std=0.05):
@@ -30,7 +34,7 @@ def normal(n_in, n_out, rng, std=0.05):
 
     .. math:: W_{ij} \sim \mathcal N(0, \sigma^2), \quad \sigma = 0.05
     """
-    return rng.normal(0.0, std, size=(n_in, n_out))
+    return rng.normal(0.0, std, size=_shape(n_in, n_out))
 
 
 def glorot_uniform(n_in, n_out, rng):
@@ -39,7 +43,7 @@ def glorot_uniform(n_in, n_out, rng):
     .. math:: W_{ij} \sim \mathcal U(-r, r), \quad r = \sqrt{\frac{6}{n_\text{in} + n_\text{out}}}
     """
     r = np.sqrt(6.0 / (n_in + n_out))
-    return rng.uniform(-r, r, size=(n_in, n_out))
+    return rng.uniform(-r, r, size=_shape(n_in, n_out))
 
 
 def glorot_normal(n_in, n_out, rng):
@@ -47,7 +51,7 @@ def glorot_normal(n_in, n_out, rng):
 
     .. math:: W_{ij} \sim \mathcal N\!\left(0, \frac{2}{n_\text{in} + n_\text{out}}\right)
     """
-    return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=(n_in, n_out))
+    return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=_shape(n_in, n_out))
 
 
 def he_uniform(n_in, n_out, rng):
@@ -56,7 +60,7 @@ def he_uniform(n_in, n_out, rng):
     .. math:: W_{ij} \sim \mathcal U(-r, r), \quad r = \sqrt{\frac{6}{n_\text{in}}}
     """
     r = np.sqrt(6.0 / n_in)
-    return rng.uniform(-r, r, size=(n_in, n_out))
+    return rng.uniform(-r, r, size=_shape(n_in, n_out))
 
 
 def he_normal(n_in, n_out, rng):
@@ -64,7 +68,7 @@ def he_normal(n_in, n_out, rng):
 
     .. math:: W_{ij} \sim \mathcal N\!\left(0, \frac{2}{n_\text{in}}\right)
     """
-    return rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
+    return rng.normal(0.0, np.sqrt(2.0 / n_in), size=_shape(n_in, n_out))
 
 
 _BY_NAME = {f.__name__: f for f in (zeros, normal, glorot_uniform, glorot_normal, he_uniform, he_normal)}

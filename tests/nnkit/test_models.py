@@ -169,3 +169,18 @@ def test_l2_in_minibatches_is_scaled_by_the_training_set_size(rng):
         halves.append([layer.dW.copy() for layer in net.layers])
     for layer_full, first, second in zip(full, *halves):
         np.testing.assert_allclose((first + second) / 2, layer_full, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["zeros", "normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal"])
+def test_initializers_shape_seed_and_scale(name):
+    from nnkit import initializers
+
+    init = initializers.get(name)
+    W = init(400, 300, np.random.default_rng(0))
+    assert W.shape == (400, 300)
+    np.testing.assert_array_equal(W, init(400, 300, np.random.default_rng(0)))
+    expected_std = {"zeros": 0.0, "normal": 0.05, "glorot_uniform": np.sqrt(2 / 700), "glorot_normal": np.sqrt(2 / 700),
+                    "he_uniform": np.sqrt(2 / 400), "he_normal": np.sqrt(2 / 400)}[name]
+    assert W.std() == pytest.approx(expected_std, rel=0.02, abs=1e-12)
+    with pytest.raises(ValueError, match="n_in must be an integer >= 1"):
+        init(0, 3, np.random.default_rng(0))
