@@ -66,6 +66,7 @@ from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, check_from_scratch, for
 from .initializers import INITIALIZERS, check_initializer  # weight initialisers (notebook 04)
 from .training import call_on_model, record_calls  # training code run on an nnkit model (notebook 05)
 from .keras_models import check_keras_architecture, check_keras_compiled, check_same_predictions, dense_layers  # notebook 06
+from .notebook import check_defined  # variables a test cell needs (notebooks 04-06)
 
 __all__ = [
     "CheckFailure", "as_answer", "check_array", "fail", "passed", "relative_error", "show",
