@@ -42,8 +42,9 @@ def glorot_uniform(n_in, n_out, rng):
 
     .. math:: W_{ij} \sim \mathcal U(-r, r), \quad r = \sqrt{\frac{6}{n_\text{in} + n_\text{out}}}
     """
+    shape = _shape(n_in, n_out)
     r = np.sqrt(6.0 / (n_in + n_out))
-    return rng.uniform(-r, r, size=_shape(n_in, n_out))
+    return rng.uniform(-r, r, size=shape)
 
 
 def glorot_normal(n_in, n_out, rng):
@@ -51,7 +52,8 @@ def glorot_normal(n_in, n_out, rng):
 
     .. math:: W_{ij} \sim \mathcal N\!\left(0, \frac{2}{n_\text{in} + n_\text{out}}\right)
     """
-    return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=_shape(n_in, n_out))
+    shape = _shape(n_in, n_out)
+    return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=shape)
 
 
 def he_uniform(n_in, n_out, rng):
@@ -59,8 +61,9 @@ def he_uniform(n_in, n_out, rng):
 
     .. math:: W_{ij} \sim \mathcal U(-r, r), \quad r = \sqrt{\frac{6}{n_\text{in}}}
     """
+    shape = _shape(n_in, n_out)
     r = np.sqrt(6.0 / n_in)
-    return rng.uniform(-r, r, size=_shape(n_in, n_out))
+    return rng.uniform(-r, r, size=shape)
 
 
 def he_normal(n_in, n_out, rng):
@@ -68,7 +71,8 @@ def he_normal(n_in, n_out, rng):
 
     .. math:: W_{ij} \sim \mathcal N\!\left(0, \frac{2}{n_\text{in}}\right)
     """
-    return rng.normal(0.0, np.sqrt(2.0 / n_in), size=_shape(n_in, n_out))
+    shape = _shape(n_in, n_out)
+    return rng.normal(0.0, np.sqrt(2.0 / n_in), size=shape)
 
 
 _BY_NAME = {f.__name__: f for f in (zeros, normal, glorot_uniform, glorot_normal, he_uniform, he_normal)}
