@@ -29,7 +29,7 @@ def hidden_lines(cells, begin: str = "BEGIN HIDDEN TESTS", end: str = "END HIDDE
                 inside = False
             elif len(line.strip()) >= 8:
                 (hidden if inside else visible).add(line.strip())
-    return hidden - visible
+    return {line for line in hidden - visible if not any(line in v for v in visible)}
 
 
 class HideHiddenTests(ClearHiddenTests):

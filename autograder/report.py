@@ -25,11 +25,13 @@ def write_summary(out: pathlib.Path, assignment: str, items, rows: list[dict[str
     rates = _pass_rates(items, graded)
     max_score = sum(item.points for item in items)
     scores = [float(row["score"]) for row in rows]
-    _write_png(out / "summary.png", assignment, scores, max_score, rates, len(graded), failed)
+    not_graded = [float(row["score"]) for row in rows if row not in graded]
+    _write_png(out / "summary.png", assignment, [float(row["score"]) for row in graded], not_graded,
+               max_score, rates)
     _write_md(out / "summary.md", assignment, items, rows, scores, max_score, rates, len(graded), failed)
 
 
-def _write_png(path, assignment, scores, max_score, rates, n_graded, n_failed) -> None:
+def _write_png(path, assignment, scores, not_graded, max_score, rates) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -38,10 +40,12 @@ def _write_png(path, assignment, scores, max_score, rates, n_graded, n_failed) -
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, max(4.0, 0.45 * len(rates) + 1.5)),
                                       gridspec_kw={"width_ratios": [1, 1.3]})
     bins = [x - 0.5 for x in range(int(max_score) + 2)] if max_score <= 30 else 15
-    left.hist(scores, bins=bins, color="#4c72b0", edgecolor="white")
+    left.hist([scores, not_graded], bins=bins, stacked=True, color=["#4c72b0", "#b0b0b0"], edgecolor="white",
+              label=[f"graded ({len(scores)})", f"error or timeout ({len(not_graded)}): 0"])
+    left.legend(loc="upper center")
     left.set_xlabel(f"score (out of {max_score:g})")
     left.set_ylabel("students")
-    left.set_title(f"Score distribution ({len(scores)} students, {n_failed} not graded)")
+    left.set_title(f"Score distribution ({len(scores) + len(not_graded)} students)")
     left.yaxis.get_major_locator().set_params(integer=True)
     names = list(rates)[::-1]
     values = [100 * rates[n] for n in names]
@@ -50,8 +54,8 @@ def _write_png(path, assignment, scores, max_score, rates, n_graded, n_failed) -
     for y, v in enumerate(values):
         right.text(min(v + 1, 88), y, f"{v:.0f}%", va="center")
     right.set_xlim(0, 100)
-    right.set_xlabel(f"students with full points (%), of {n_graded} whose notebook ran")
-    right.set_title("Pass rate per item (red: below 50%)")
+    right.set_xlabel(f"students with full points (%), of the {len(scores)} whose notebook ran")
+    right.set_title("Pass rate per item (red: under 50%, orange: under 80%)")
     fig.suptitle(assignment, fontweight="bold")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

@@ -13,6 +13,8 @@ sandbox; a fresh worker takes its place.
 
 Without bubblewrap (not installed, or user namespaces disabled) the same worker runs
 unsandboxed, with core dumps off and a cap on file sizes; ``grade`` warns once per run.
+``AUTOGRADER_SANDBOX=none`` chooses that on purpose (e.g. inside a container that is
+itself the sandbox).
 """
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ STARTUP_TIMEOUT = 300
 @functools.cache
 def bwrap_problem() -> str | None:
     """None if bubblewrap can sandbox a process on this machine, else why not."""
+    if os.environ.get("AUTOGRADER_SANDBOX") == "none":
+        return "turned off by AUTOGRADER_SANDBOX=none"
     if shutil.which("bwrap") is None:
         return "bwrap not found (install the Debian package bubblewrap)"
     probe = subprocess.run(bwrap_args(pathlib.Path("/tmp")) + ["true"], capture_output=True, text=True)
