@@ -49,7 +49,7 @@ def check_keras_architecture(model, sizes, name="your model", *, activation="rel
     if tuple(model.input_shape) != (None, sizes[0]):
         fail("Wrong shape", name, expected=f"input shape (None, {sizes[0]})",
              received=f"input shape {model.input_shape}", hint=f"start with keras.Input(shape=({sizes[0]},))")
-    reference = nnkit.MLP(sizes, activation=activation, output_activation=output_activation)
+    reference = nnkit.MLP(sizes, activation=activation, output_activation=output_activation, seed=seed)
     for layer, dense_layer in zip(reference.layers, dense):
         if not dense_layer.use_bias:
             fail("Wrong value", name, expected="Dense layers with biases", received=f"{dense_layer.name} has none")
