@@ -159,8 +159,8 @@ def serve() -> None:
             os.dup2(saved, 2)
             os.close(saved)
             os.close(log)
+        _clean_sandbox()  # first: nothing the submission left running may touch the result
         (course / "result.json").write_text(json.dumps(result))
-        _clean_sandbox()
         answers.write("done\n")
         answers.flush()
 
