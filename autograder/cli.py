@@ -87,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         from nbgrader.converters.base import NbGraderException
 
         from .release import ReleaseError
+        from .sandbox import WorkerDied
 
-        if not isinstance(exc, (NbGraderException, ReleaseError)):
+        if not isinstance(exc, (NbGraderException, ReleaseError, WorkerDied)):
             raise
         print(f"autograder: {args.command} failed: {exc}", file=sys.stderr)
         return 1

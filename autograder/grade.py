@@ -101,7 +101,7 @@ class Grader:
         n_workers = max(1, min(self.jobs, sum(sub.error is None for sub in submissions)))
         with tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
             self.work = pathlib.Path(tmp)
-            workers = [sandbox.Worker(self.work / f"slot{k}", self.work / f"worker{k}.log")
+            workers = [sandbox.Worker(self.work / f"slot{k}", self.out / "logs" / f"_worker{k}.log")
                        for k in range(n_workers)]
             try:
                 for worker in workers:  # they import nbgrader while we prepare the gradebooks
@@ -113,6 +113,8 @@ class Grader:
             finally:
                 for worker in workers:
                     worker.stop()
+                    if worker.log.exists() and not worker.log.stat().st_size:
+                        worker.log.unlink()
         rows = self._write_csv(results)
         report.write_summary(self.out, self.assignment, self.items, rows)
         return results
