@@ -143,8 +143,10 @@ def make_transactions(n_normal=5000, n_anomalies=25, n_features=12, seed=None):
 
     Normal transactions lie close to a 3-dimensional subspace of the
     ``n_features``-dimensional space (they have structure an autoencoder can
-    learn); anomalies are drawn away from it.  The default ratio, 0.5 %,
-    mimics the fraud data in the lecture notes (492 frauds in 284,807).
+    learn); anomalies are drawn away from it.  The default share of
+    anomalies, 0.5 %, is rare like the fraud in the lecture notes' data (492
+    in 284,807, 0.17 %) yet leaves enough anomalies in a few thousand samples
+    to draw their histogram.
     """
     n_normal = check_int(n_normal, "n_normal")
     n_anomalies = check_int(n_anomalies, "n_anomalies", minimum=0)

@@ -98,7 +98,8 @@ def plot_activation(activation, ax=None, z=None):
     ax.axhline(0.0, color="0.6", linewidth=0.8)
     ax.axvline(0.0, color="0.6", linewidth=0.8)
     ax.set_xlabel("$z$")
-    ax.set_title(activation.name)
+    alpha = getattr(activation, "alpha", None)
+    ax.set_title(activation.name if alpha is None else f"{activation.name} ($\\alpha$ = {alpha:g})")
     ax.legend()
     return ax
 

@@ -51,3 +51,8 @@ def test_gradient_histograms_one_per_layer():
 def test_bad_input():
     with pytest.raises(ValueError, match=r"X must have shape \(n, 2\)"):
         plot.plot_decision_boundary(lambda G: G[:, 0], np.ones((3, 3)), [0, 1, 0])
+
+
+def test_activation_title_names_its_alpha():
+    assert plot.plot_activation(activations.LeakyReLU(alpha=0.1)).get_title() == r"leaky_relu ($\alpha$ = 0.1)"
+    assert plot.plot_activation("relu").get_title() == "relu"
