@@ -3,9 +3,10 @@
 The properties every assignment must have are the tests of ``test_assignments.py`` (instructor
 version full marks, untouched student version 0 without crashing, independent answers full
 marks, no solution / hidden test / output in the student version, hidden tests run at grading);
-they are imported here and run with this module's ``graded`` fixture. Added here: answers that
-only call the library earn no points for those items and are told why, and the notebooks run
-fast enough. Each notebook is graded once per session, the Keras one included (three submissions).
+they are imported here and run with this module's ``graded`` fixture. Added here: partly right
+answers keep the points of the parts they get right, answers that only call the library earn
+no points for those items and are told why, and the notebooks run fast enough. Each notebook
+is graded once per session, the Keras one with three submissions only.
 """
 import time
 
@@ -21,22 +22,24 @@ from test_assignments import (  # noqa: F401  (collected here, with this module'
     test_visible_checks_say_hidden_tests_run_at_grading,
 )
 
-# Answers that hand the work to a library: {assignment: ({grade_id: code}, [test cells that must fail])}.
-SHORTCUTS = {
+# Flawed answers, graded together as one more submission: {assignment: ({grade_id: code}, {test cell: verdict})}.
+# A verdict is "full" (a partly right answer keeps the points of the parts it gets right) or the start of the
+# message the failing cell must show ("Not from scratch" for an answer that hands the work to a library).
+FLAWED = {
     "04_activations": ({
         "tanh_derivative": "def tanh_derivative(z):\n    return nnkit.activations.tanh.derivative(z)\n",
         "softmax": "from scipy.special import softmax as _softmax\n\n"
                    "def softmax(z):\n    return _softmax(z, axis=-1)\n",
         "initializers": "from nnkit.initializers import glorot_uniform as xavier_uniform, he_normal\n",
-    }, ["test_tanh_derivative_shape", "test_tanh_derivative_values", "test_tanh_derivative_edges",
-        "test_softmax_shape", "test_softmax_values", "test_softmax_edges",
-        "test_initializers_shape", "test_xavier_uniform_statistics", "test_he_normal_statistics",
-        "test_initializers_rng"]),
+        # right formula, naive sigmoid: overflows at z = -1000
+        "swish_derivative": "def swish_derivative(z):\n    s = 1 / (1 + np.exp(-z))\n    return s + z * s * (1 - s)\n",
+    }, {**{cell: "Not from scratch" for cell in (
+        "test_tanh_derivative_shape", "test_tanh_derivative_values", "test_tanh_derivative_edges",
+        "test_softmax_shape", "test_softmax_values", "test_softmax_edges", "test_initializers_shape",
+        "test_xavier_uniform_statistics", "test_he_normal_statistics", "test_initializers_rng")},
+        "test_swish_derivative_shape": "full", "test_swish_derivative_values": "full",
+        "test_swish_derivative_edges": "Numerical warning"}),
     "05_regularization": ({
-        "l2": "def l2_penalty(params, lam, n_samples):\n"
-              "    return nnkit.losses.l2_penalty(params[::2], lam, n_samples)\n\n"
-              "def l2_gradients(params, lam, n_samples):\n"
-              "    return [nnkit.losses.l2_gradient(p, lam, n_samples) * (p.ndim == 2) for p in params]\n",
         "regularised_loss_and_gradients": "def regularised_loss_and_gradients(net, X, Y, lam):\n"
                                           "    return net.loss_and_gradients(X, Y, l2=lam)\n",
         "fit_with_early_stopping":
@@ -44,9 +47,15 @@ SHORTCUTS = {
             "    h = net.fit(X_train, Y_train, optimizer=GradientDescent(learning_rate), epochs=max_epochs,\n"
             "                validation_data=(X_val, Y_val), early_stopping=patience)\n"
             "    return h.history['loss'], h.history['val_loss'], h.best_epoch\n",
-    }, ["test_l2_penalty_shape", "test_l2_penalty_values", "test_l2_penalty_biases", "test_l2_gradients_values",
-        "test_l2_gradients_biases", "test_regularised_loss", "test_regularised_gradients",
-        "test_fit_with_early_stopping_losses", "test_fit_with_early_stopping_best"]),
+        # the penalty over every array, biases included (a fresh network's biases are 0, so only some cells see it)
+        "l2": "def l2_penalty(params, lam, n_samples):\n"
+              "    return lam / n_samples * sum(float(np.sum(p ** 2)) for p in params)\n\n"
+              "def l2_gradients(params, lam, n_samples):\n"
+              "    return [2 * lam / n_samples * p for p in params]\n",
+    }, {"test_regularised_loss": "Not from scratch", "test_regularised_gradients": "Not from scratch",
+        "test_fit_with_early_stopping_losses": "Not from scratch", "test_fit_with_early_stopping_best": "Not from scratch",
+        "test_l2_penalty_shape": "full", "test_l2_penalty_values": "full", "test_l2_penalty_biases": "Wrong value",
+        "test_l2_gradients_values": "full", "test_l2_gradients_biases": "Wrong value"}),
 }
 
 ASSIGNMENTS = ["04_activations", "05_regularization", "06_keras"]
@@ -58,23 +67,27 @@ def graded(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(assignment_id)
     submissions = {"instructor": "instructor", "untouched": "student",
                    "independent": independent_answers(assignment_id)}
-    if assignment_id in SHORTCUTS:
-        submissions["shortcut"] = SHORTCUTS[assignment_id][0]
+    if assignment_id in FLAWED:
+        submissions["flawed"] = FLAWED[assignment_id][0]
     start = time.perf_counter()
     results = grade_submissions(assignment_id, root, submissions)
     results["seconds per notebook"] = (time.perf_counter() - start) / len(submissions)
     return assignment_id, root, results
 
 
-def test_library_shortcuts_earn_nothing_and_say_why(graded):
+def test_flawed_answers_earn_partial_credit_and_library_shortcuts_nothing(graded):
     assignment_id, _, results = graded
-    if assignment_id not in SHORTCUTS:
+    if assignment_id not in FLAWED:
         pytest.skip("not graded a fourth time (slow): test_checks_04_06 covers the weight transfer through to_keras")
-    result = results["shortcut"]
+    result = results["flawed"]
     errors = result.errors()
-    for grade_id in SHORTCUTS[assignment_id][1]:
-        assert result.cells[grade_id][0] == 0, grade_id
-        assert "Not from scratch" in errors.get(grade_id, ""), (grade_id, errors.get(grade_id))
+    for grade_id, verdict in FLAWED[assignment_id][1].items():
+        score, top, _ = result.cells[grade_id]
+        if verdict == "full":
+            assert score == top and grade_id not in errors, (grade_id, errors.get(grade_id))
+        else:
+            assert score == 0, grade_id
+            assert verdict in errors.get(grade_id, ""), (grade_id, errors.get(grade_id))
 
 
 def test_each_notebook_grades_in_under_a_minute(graded):
