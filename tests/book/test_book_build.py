@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ASSIGNMENTS, CHAPTER_OF_ASSIGNMENT, HTML, ROOT, toc_pages
+from book_site import ASSIGNMENTS, CHAPTER_OF_ASSIGNMENT, HTML, ROOT, toc_pages
 
 CHAPTERS = [page for page in toc_pages() if re.match(r"book/\d\d_", page)]
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nnkit
-from conftest import ROOT, toc_pages
+from book_site import ROOT, toc_pages
 
 # The lecture notes' 2-2-1 example in nnkit's layout (W1 is the notes' W transposed)
 WORKED_WEIGHTS = [np.array([[0.1, 0.3], [0.2, 0.4]]), np.array([0.5, 0.5]), np.array([[0.5], [0.6]]),

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from autograder.release import MARKERS
-from conftest import ASSIGNMENTS, HTML, ROOT
+from book_site import ASSIGNMENTS, HTML, ROOT
 
 TEXT_SUFFIXES = {".html", ".ipynb", ".md", ".txt", ".js", ".json", ".py"}
 WINDOW = 2  # a leak is this many consecutive solution lines; single lines (`return z`) are too common
