@@ -4,6 +4,8 @@ Each compares the student's function with an nnkit reference on seeded
 random inputs and on edge cases, in parts a test cell can ask for one at a
 time (for partial credit): ``"shape"``, ``"values"``, ``"edges"``.
 """
+import os
+import traceback
 import warnings
 
 import numpy as np
@@ -20,11 +22,14 @@ EDGE_Z = np.array([-1000.0, -710.0, -50.0, -1e-8, 0.0, 1e-8, 50.0, 710.0, 1000.0
 
 def safe_call(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED):
     """Call the student's ``fn(*args)`` on copies of the inputs; fail on an exception, a NumPy
-    warning (overflow, division by zero, invalid value), an input changed in place, or (unless
-    ``forbidden`` is empty) a call into a forbidden package."""
-    copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
+    warning (overflow, division by zero, invalid value), an input changed in place (arrays, and
+    arrays inside lists and tuples such as ``[(W1, b1), ...]``), or (unless ``forbidden`` is
+    empty) a call into a forbidden package.  Other warnings are printed to stdout: on stderr
+    nbgrader would score the test cell 0."""
+    copies = [_copy(a) for a in args]
     shown = ", ".join(show(a) for a in args)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         warnings.simplefilter("error", RuntimeWarning)
         try:
             with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
@@ -34,18 +39,57 @@ def safe_call(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOW
         except NotImplementedError:
             fail("Not implemented", name, hint="replace `raise NotImplementedError()` with your code")
         except (FloatingPointError, RuntimeWarning) as err:
-            fail("Numerical warning", name, input=shown, received=f"{type(err).__name__}: {err}",
+            fail("Numerical warning", name, input=shown, received=f"{type(err).__name__}: {err}{_where(err)}",
                  hint="an intermediate value overflowed or was 0/0 or log(0): rewrite so that exp never "
                       "sees a large positive number (e.g. branch on the sign of z, or use exp(-|z|))")
         except Exception as err:  # the student's code crashed: say where, not a traceback into the checks
-            fail("Error", name, input=shown, received=f"{type(err).__name__}: {err}",
+            fail("Error", name, input=shown, received=f"{type(err).__name__}: {err}{_where(err)}",
                  hint="your function raised an exception on this input")
+    for w in caught:
+        print(f"note: {name} issued a {w.category.__name__}: {w.message}")
     for original, copy in zip(args, copies):
-        if isinstance(original, np.ndarray) and not np.array_equal(original, copy, equal_nan=True):
-            fail("Input modified", name, input=show(original), received=show(copy),
-                 hint="your function changed its input array in place; work on a copy (z = z.copy()) "
-                      "or build a new array (np.where, np.maximum)")
+        changed = _first_change(original, copy)
+        if changed:
+            fail("Input modified", name, input=show(changed[0]), received=show(changed[1]),
+                 hint="your function changed an input array in place; work on a copy (z = z.copy()) "
+                      "or build new arrays (W - lr * dW, np.where, np.maximum)")
     return result
+
+
+def _copy(value):
+    """A copy of the arrays in ``value`` (also inside lists and tuples); other objects as they are."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value)
+    return value
+
+
+def _first_change(original, copy):
+    """``(original, changed)`` for the first array of ``original`` whose ``copy`` differs, else None."""
+    if isinstance(original, np.ndarray):
+        same = original.shape == copy.shape and np.array_equal(original, copy, equal_nan=original.dtype.kind in "fc")
+        return None if same else (original, copy)
+    if isinstance(original, (list, tuple)):
+        if len(original) != len(copy):
+            return (original, copy)
+        for o, c in zip(original, copy):
+            changed = _first_change(o, c)
+            if changed:
+                return changed
+    return None
+
+
+def _where(err):
+    """ " (at <function>, line <n>: <code>)" for the last frame of the traceback outside these checks."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if _HERE not in f.filename]
+    if not frames:
+        return ""
+    f = frames[-1]
+    return f" (in {f.name}, line {f.lineno}: {f.line})" if f.line else f" (in {f.name}, line {f.lineno})"
+
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _parts(parts):

@@ -42,6 +42,16 @@ SHORTCUTS = {
         "test-numerical-gradient"]),
 }
 
+# An answer that passes a cell's visible tests but not its hidden ones: {assignment: (answers, cell, message)}.
+VISIBLE_ONLY = {
+    "01_perceptron": ({
+        "perceptron_update": "def perceptron_update(w, b, x, t, lr=1.0):\n"
+                             "    if (x @ w + b >= 0) == (t > 0):\n"
+                             "        return w.copy(), b, False\n"
+                             "    return w + lr * x, b + lr, True  # forgets the sign of t\n",
+    }, "test-update-mistake", "mistake on t = -1"),
+}
+
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
 def graded(request, tmp_path_factory):
@@ -53,6 +63,8 @@ def graded(request, tmp_path_factory):
         "independent": independent_answers(assignment_id),
         "shortcut": SHORTCUTS[assignment_id][0],
     }
+    if assignment_id in VISIBLE_ONLY:
+        submissions["visible-only"] = VISIBLE_ONLY[assignment_id][0]
     start = time.perf_counter()
     results = grade_submissions(assignment_id, root, submissions)
     results["seconds per notebook"] = (time.perf_counter() - start) / len(submissions)
@@ -122,6 +134,16 @@ def test_hidden_tests_run_at_grading(graded):
     _, _, results = graded
     autograded = results["untouched"].notebook
     assert any("BEGIN HIDDEN TESTS" in c.source for c in nbgrader_cells(autograded, grade=True, solution=False))
+
+
+def test_hidden_tests_decide_the_grade(graded):
+    assignment_id, _, results = graded
+    if assignment_id not in VISIBLE_ONLY:
+        pytest.skip("one assignment shows it")
+    _, cell, message = VISIBLE_ONLY[assignment_id]
+    result = results["visible-only"]
+    assert result.cells[cell][0] == 0
+    assert message in result.errors()[cell]
 
 
 def test_visible_checks_say_hidden_tests_run_at_grading(graded):

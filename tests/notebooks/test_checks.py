@@ -71,6 +71,29 @@ def test_activation_that_modifies_its_input_fails():
     fails(lambda: checks.check_activation(relu_in_place, activations.relu, "relu"), "Input modified in relu")
 
 
+def test_nested_inputs_modified_in_place_fail_and_errors_say_where(capsys):
+    params = [(np.eye(2), np.zeros(2))]
+
+    def step_in_place(params, lr):
+        for W, b in params:
+            W -= lr
+        return params
+    fails(lambda: checks.safe_call(step_in_place, "gd_step", (params, 0.1)), "Input modified in gd_step")
+    assert np.array_equal(params[0][0], np.eye(2))  # the caller's arrays are untouched
+
+    def crashes(z):
+        return z @ np.ones(5)
+    fails(lambda: checks.safe_call(crashes, "forward", (np.ones((2, 3)),)), "Error in forward", "ValueError",
+          "in crashes, line", "z @ np.ones(5)")
+
+    def warns(z):
+        import warnings
+        warnings.warn("old API", DeprecationWarning)
+        return z
+    checks.safe_call(warns, "f", (np.ones(2),))
+    assert "note: f issued a DeprecationWarning: old API" in capsys.readouterr().out
+
+
 def test_activation_not_implemented_and_none():
     def stub(z):
         raise NotImplementedError()
