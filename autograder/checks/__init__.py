@@ -13,6 +13,14 @@ dtype", "Not finite", "Wrong value", "Wrong gradient", "Numerical warning",
 the expected and the received value and a hint.  nbgrader gives a test
 cell's points when it raises nothing.
 
+Two nbgrader rules for test cells: a cell whose last line evaluates to a
+number gets that number as its score (partial credit), and a cell that
+writes anything to stderr (a warning) gets 0.  So the helpers return None
+(``check_array`` and ``safe_call`` return an array or the function's
+result, never a bare number), ``safe_call`` turns NumPy warnings in the
+student's code into failures and prints other warnings to stdout; and a
+test cell should not end with a bare expression.
+
 Public API
 ----------
 Functions of one array (``parts`` selects ``"shape"``, ``"values"``,
@@ -50,14 +58,17 @@ nnkit.datasets and nnkit.plot):
 - every function check above calls the student's function through ``safe_call``, which
   fails with "Not from scratch" if the call entered a forbidden package; pass
   ``forbidden=()`` where using a library is the point (the Keras notebook).
+- ``safe_call(fn, name, args, forbidden=..., allowed=...)``: how a test cell calls any other
+  student function (a training loop, a backward pass): both looks of the from-scratch rule,
+  the inputs copied (arrays also inside lists and tuples) and checked unchanged afterwards,
+  NumPy warnings and exceptions turned into messages that say where the student's code
+  failed, ``NotImplementedError`` into "Not implemented"; returns the function's result.
 - ``check_from_scratch(fn, name=None, *, args=None, kwargs=None, forbidden=..., allowed=...)``:
-  a static look at the function's bytecode (imports, globals, closures, defaults, the
-  notebook's own helpers it calls) and, with ``args``, a watched call; returns the result.
-  Use it in the test cell of anything that is not a function of one array (a training loop).
+  the static look alone (a look at the function's bytecode: imports, globals, closures,
+  defaults, the notebook's own helpers it calls) or, with ``args``, also a watched call.
 
-Lower level: ``safe_call(fn, name, args)`` (copies the inputs, turns NumPy warnings and
-exceptions into messages, checks the inputs were not modified), ``fail(problem, name, *,
-input, expected, received, hint)``, ``show(value)``, ``passed(name, count)``.
+Lower level: ``fail(problem, name, *, input, expected, received, hint)``, ``show(value)``,
+``passed(name, count)``, ``watch_calls()``, ``forbidden_references(fn)``.
 """
 from .core import CheckFailure, as_answer, check_array, fail, passed, relative_error, show
 from .functions import ALL_PARTS, EDGE_Z, check_activation, check_derivative, check_gradient, check_loss, safe_call
@@ -73,4 +84,6 @@ __all__ = [
     "ALL_PARTS", "EDGE_Z", "check_activation", "check_derivative", "check_gradient", "check_loss", "safe_call",
     "check_loss_curve", "check_model_accuracy", "check_parameters",
     "DEFAULT_ALLOWED", "DEFAULT_FORBIDDEN", "check_from_scratch", "forbidden_references", "watch_calls",
+    "INITIALIZERS", "check_initializer", "call_on_model", "record_calls",
+    "check_keras_architecture", "check_keras_compiled", "check_same_predictions", "dense_layers", "check_defined",
 ]
