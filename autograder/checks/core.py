@@ -29,17 +29,19 @@ def show(value):
 
 def fail(problem, name, *, input=None, expected=None, received=None, hint=None):
     """Raise a :class:`CheckFailure` that reads ``<problem> in <name>`` followed by the details given."""
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     lines = [f"{problem} in {name}."]
     for label, value in (("input", input), ("expected", expected), ("received", received)):
         if value is not None:
             lines.append(f"  {label + ':':10}{value if isinstance(value, str) else show(value)}")
     if hint:
         lines.append(f"  hint:     {hint}")
-    raise CheckFailure("\n".join(lines))
+    raise CheckFailure("\n".join(lines)) from None  # the message says it all: no chained traceback
 
 
 def as_answer(name, received, input=None):
     """Return ``received`` as a NumPy array, or fail with "Wrong type" (``None``, text, ...)."""
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     if received is None:
         fail("Wrong type", name, input=input, received=received,
              hint="the function returned None: did you forget the `return` statement?")
@@ -79,6 +81,7 @@ def check_array(name, received, expected, rtol=1e-6, atol=1e-9, *, input=None, h
     ``n_samples`` lets the hint spot a missing or extra ``1/n``.
     Returns the received value as an array.
     """
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     expected = np.asarray(expected)
     got = as_answer(name, received, input)
     if got.shape != expected.shape:

@@ -26,6 +26,7 @@ def safe_call(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOW
     arrays inside lists and tuples such as ``[(W1, b1), ...]``), or (unless ``forbidden`` is
     empty) a call into a forbidden package.  Other warnings are printed to stdout: on stderr
     nbgrader would score the test cell 0."""
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     copies = [_copy(a) for a in args]
     shown = ", ".join(show(a) for a in args)
     with warnings.catch_warnings(record=True) as caught:
@@ -109,6 +110,7 @@ def _elementwise_inputs(seed, avoid_zero):
 
 
 def _check_elementwise(fn, expected_fn, name, parts, seed, rtol, atol, forbidden, allowed, avoid_zero):
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     count = 0
     z = _elementwise_inputs(seed, avoid_zero)
     if "shape" in parts:
@@ -140,6 +142,7 @@ def check_activation(fn, reference, name=None, *, parts=ALL_PARTS, seed=0, rtol=
     overflow warning).  Every call must also leave z unchanged and, unless
     ``forbidden=()``, not call into nnkit or another library that has it.
     """
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     name = name or getattr(fn, "__name__", "your function")
     count = _check_elementwise(fn, reference, name, _parts(parts), seed, rtol, atol, forbidden, allowed, False)
     passed(name, count, verbose)
@@ -152,6 +155,7 @@ def check_derivative(fn, reference, name=None, *, parts=ALL_PARTS, seed=0, rtol=
 
     The edge cases include z = ±1000, where sigmoid' and tanh' are 0 (zero gradients).
     """
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     name = name or getattr(fn, "__name__", "your derivative")
     expected = getattr(reference, "derivative", reference)
     count = _check_elementwise(fn, expected, name, _parts(parts), seed, rtol, atol, forbidden, allowed, True)
@@ -189,6 +193,7 @@ def check_loss(fn, reference, name=None, *, kind="binary", parts=ALL_PARTS, seed
     the hint spots a missing 1/n or a flipped sign), ``"edges"`` (p = 0 and
     p = 1: finite, clipped to [1e-7, 1 - 1e-7] as nnkit and Keras do).
     """
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     name = name or getattr(fn, "__name__", "your loss")
     parts, count = _parts(parts), 0
     y, p = _loss_inputs(kind, seed)
@@ -224,6 +229,7 @@ def check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=
     ``tol``: below 1e-7 is what a correct gradient reaches; use 1e-4 near
     kinks (ReLU); above 1e-2 the gradient is wrong.  Returns None (see the package docstring).
     """
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     from nnkit.gradcheck import numerical_gradient
 
     got = as_answer(name, analytic)

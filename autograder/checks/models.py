@@ -12,6 +12,7 @@ def check_model_accuracy(predictions, y, min_accuracy, name="your model", *, ver
     ``predictions`` is an array of labels (shape ``(n,)`` or ``(n, 1)``) or a
     function ``predict(X)`` already applied by the caller.  Returns None (see the package docstring).
     """
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     y = np.asarray(y).reshape(-1)
     got = as_answer(name, predictions)
     if got.shape not in ((len(y),), (len(y), 1)):
@@ -37,6 +38,7 @@ def check_model_accuracy(predictions, y, min_accuracy, name="your model", *, ver
 def check_loss_curve(curve, name="the loss curve", *, length=None, min_decrease=0.5, verbose=True):
     """Check a list of per-epoch losses: finite, of ``length`` entries if given, and with the
     last value at most ``min_decrease`` times the first (0.5: the loss at least halved)."""
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     got = as_answer(name, curve)
     if got.ndim != 1 or (length is not None and len(got) != length):
         want = f"shape ({length},): one loss per epoch" if length is not None else "a 1-D list, one loss per epoch"
@@ -57,6 +59,7 @@ def check_parameters(name, received, expected, rtol=1e-6, atol=1e-9, *, labels=N
 
     ``labels`` names the entries in messages (default ``name[0]``, ``name[1]``, ...).
     """
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     if not isinstance(received, (list, tuple)):
         fail("Wrong type", name, expected=f"a list of {len(expected)} arrays",
              received=f"{type(received).__name__}: {show(received)[:60]}")

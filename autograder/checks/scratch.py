@@ -199,6 +199,7 @@ def check_from_scratch(fn, name=None, *, args=None, kwargs=None, forbidden=DEFAU
     The static look always runs; with ``args`` (and ``kwargs``) the function
     is also called once under :func:`watch_calls`, and its result returned.
     """
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     name = name or getattr(fn, "__name__", "your function")
     if not callable(fn):
         fail("Wrong type", name, received=f"{type(fn).__name__}", hint="define a function with `def`")
@@ -214,6 +215,7 @@ def check_from_scratch(fn, name=None, *, args=None, kwargs=None, forbidden=DEFAU
 
 def call_from_scratch(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, kwargs=None):
     """Call ``fn(*args, **kwargs)`` after the static look, watching the call (``forbidden=()``: just call it)."""
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     if not forbidden:
         return fn(*args, **(kwargs or {}))
     _static(fn, name, forbidden, allowed)
@@ -225,6 +227,7 @@ def call_from_scratch(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAU
 
 
 def _static(fn, name, forbidden, allowed):
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     found = forbidden_references(fn, forbidden, allowed)
     if found:
         fail("Not from scratch", name, received="uses " + ", ".join(found), hint=_hint(forbidden))
