@@ -51,6 +51,9 @@ def bwrap_problem() -> str | None:
 def bwrap_args(writable: pathlib.Path) -> list[str]:
     """The bubblewrap command line that gives ``writable`` as the only writable folder."""
     args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for needed in sorted({REPO_ROOT, pathlib.Path(sys.prefix).resolve(), pathlib.Path(sys.base_prefix).resolve()}):
+        if needed.is_relative_to("/tmp"):  # a checkout or Python under /tmp must stay visible
+            args += ["--ro-bind", str(needed), str(needed)]
     if NOTEBOOKS_DIR.is_dir():
         args += ["--tmpfs", str(NOTEBOOKS_DIR)]
     args += ["--bind", str(writable), str(writable), "--chdir", str(writable),

@@ -122,9 +122,12 @@ def _empty(folder: pathlib.Path, keep: pathlib.Path) -> None:
         if keep.is_relative_to(entry):
             _empty(entry, keep)
         elif entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
+            shutil.rmtree(entry, ignore_errors=True)  # read-only mounts (a checkout under /tmp) stay
         else:
-            entry.unlink(missing_ok=True)
+            try:
+                entry.unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
 def serve() -> None:
