@@ -141,3 +141,14 @@ def test_assignment_download_link_serves_the_notebook(visit):
     href = page.get_attribute("a.assignment-download", "href")
     response = page.request.get(f"{visit.site}/book/{href}")
     assert response.ok and response.json()["nbformat"] == 4
+
+
+def test_exercise_solutions_are_hidden_until_clicked(visit):
+    page = visit.open("book/01_perceptron.html")
+    solution = page.locator(".admonition.dropdown").first
+    answer = solution.locator("p").nth(1)
+    assert solution.locator(".admonition-title").inner_text().strip() == "Solution"
+    assert not answer.is_visible(), "the solution is shown before the reader asks for it"
+    solution.locator(".admonition-title").click()
+    answer.wait_for(state="visible", timeout=5000)
+    assert not visit.problems, "\n".join(visit.problems)
