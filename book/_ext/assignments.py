@@ -60,7 +60,8 @@ def release_all(app):
 
             target.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory() as tmp:
-                written = release_assignment(assignment_id, tmp)
+                notebooks = _source_dir(app, assignment_id).parent
+                written = release_assignment(assignment_id, tmp, notebooks_dir=notebooks)
                 shutil.copyfile(written, target)
             logger.info(f"[assignments] released {assignment_id} -> {target}")
         app.env.assignments_published.add(assignment_id)
