@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from .core import as_answer, check_array, fail, passed, relative_error, show
+from .core import _hint_for, as_answer, check_array, fail, passed, relative_error, show
 from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, call_from_scratch
 
 __all__ = ["ALL_PARTS", "check_activation", "check_derivative", "check_loss", "check_gradient", "safe_call"]
@@ -219,15 +219,17 @@ def check_loss(fn, reference, name=None, *, kind="binary", parts=ALL_PARTS, seed
     passed(name, count, verbose)
 
 
-def check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=1e-5, verbose=True):
+def check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=1e-5, n_samples=None,
+                   verbose=True):
     """Compare an analytic gradient with a numerical one, CS231n style, printing the relative error.
 
     Give either ``numeric`` (an array) or the scalar function ``f`` and the
     float64 point ``x`` at which to differentiate it by central differences
     (``x`` is perturbed in place and restored).  Fails with "Wrong shape" or
-    "Wrong gradient" when the largest element-wise relative error exceeds
+    "Wrong gradient" when the relative error :func:`relative_error` exceeds
     ``tol``: below 1e-7 is what a correct gradient reaches; use 1e-4 near
-    kinks (ReLU); above 1e-2 the gradient is wrong.  Returns None (see the package docstring).
+    kinks (ReLU); above 1e-2 the gradient is wrong.  ``n_samples`` lets the
+    hint spot a missing 1/n.  Returns None (see the package docstring).
     """
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     from nnkit.gradcheck import numerical_gradient
@@ -249,8 +251,9 @@ def check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=
     verdict = "good" if error < 1e-7 else "acceptable near a kink" if error < 1e-4 else "too large"
     line = f"{name}: relative error {error:.2e} (aim for < {tol:.0e}; {verdict})"
     if error > tol:
+        guess = _hint_for(got, numeric, n_samples)
         fail("Wrong gradient", name, expected=numeric, received=got,
-             hint=f"relative error {error:.2e} > {tol:.0e}; above 1e-2 the formula is wrong "
-                  "(a sign, a missing 1/n, a transpose or the wrong axis in a sum)")
+             hint=f"relative error {error:.2e} > {tol:.0e}; " + (guess or "above 1e-2 the formula is wrong "
+                  "(a sign, a missing 1/n, a transpose or the wrong axis in a sum)"))
     if verbose:
         print(f"\u2713 {line} (hidden tests will also run at grading)")

@@ -50,7 +50,8 @@ def check_loss_curve(curve, name="the loss curve", *, length=None, min_decrease=
     if not got[-1] <= min_decrease * got[0]:
         fail("Loss did not decrease", name, expected=f"last loss \u2264 {min_decrease:g} \u00d7 first = "
              f"{min_decrease * got[0]:.4g}", received=f"first {got[0]:.4g}, last {got[-1]:.4g}",
-             hint="check the sign of the update (w -= lr * gradient) and the learning rate")
+             hint="check the sign of the update (w -= lr * gradient), the learning rate, "
+                  "and the functions the training loop calls")
     passed(name, len(got), verbose)
 
 

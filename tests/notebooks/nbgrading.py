@@ -108,6 +108,9 @@ def grade_submissions(assignment_id: str, root: pathlib.Path, submissions: dict)
 
 
 def _grade(assignment_id, root, submissions):
+    bad = [s for s in submissions if not re.fullmatch(r"[A-Za-z0-9_-]+", s)]
+    if bad:
+        raise ValueError(f"student ids must be letters, digits, '_' or '-' (they name folders), got {bad}")
     from nbgrader.api import Gradebook
     from nbgrader.converters import Autograde, GenerateAssignment
 

@@ -231,6 +231,7 @@ def test_check_gradient_prints_relative_error_and_catches_a_missing_one_over_n(c
     out = capsys.readouterr().out
     assert "relative error" in out and float(out.split("relative error ")[1].split()[0]) < 1e-7
     fails(lambda: checks.check_gradient("dw", right * len(y), f=loss, x=w), "Wrong gradient in dw", "relative error")
+    fails(lambda: checks.check_gradient("dw", right * len(y), f=loss, x=w, n_samples=len(y)), "factor of n = 10")
     fails(lambda: checks.check_gradient("dw", right[:2], f=loss, x=w), "Wrong shape in dw")
     # an entry that is 0 next to its round-off-sized estimate does not look 100 % wrong
     assert checks.relative_error(np.array([0.0, 0.5]), np.array([1e-11, 0.5])) < 1e-7
