@@ -25,7 +25,9 @@ def safe_call(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOW
     warning (overflow, division by zero, invalid value), an input changed in place (arrays, and
     arrays inside lists and tuples such as ``[(W1, b1), ...]``), or (unless ``forbidden`` is
     empty) a call into a forbidden package.  Other warnings are printed to stdout: on stderr
-    nbgrader would score the test cell 0."""
+    nbgrader would score the test cell 0.  Callables among ``args`` run under the same watch:
+    a test that passes the student a function (a loss for a numerical gradient) must give
+    one that does not call nnkit itself."""
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     copies = [_copy(a) for a in args]
     shown = ", ".join(show(a) for a in args)
