@@ -44,7 +44,8 @@ def safe_call(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOW
         except (FloatingPointError, RuntimeWarning) as err:
             fail("Numerical warning", name, input=shown, received=f"{type(err).__name__}: {err}{_where(err)}",
                  hint="an intermediate value overflowed or was 0/0 or log(0): rewrite so that exp never "
-                      "sees a large positive number (e.g. branch on the sign of z, or use exp(-|z|))")
+                      "sees a large positive number, e.g. with e = np.exp(-np.abs(z)) (at most 1) in both "
+                      "cases; note that np.where(c, a, b) computes a and b for every element")
         except Exception as err:  # the student's code crashed: say where, not a traceback into the checks
             fail("Error", name, input=shown, received=f"{type(err).__name__}: {err}{_where(err)}",
                  hint="your function raised an exception on this input")
