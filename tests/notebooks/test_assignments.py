@@ -166,3 +166,15 @@ def test_each_notebook_grades_in_under_a_minute(graded):
     # generate + autograde, shared over the submissions: a generous bound for one notebook on 2 cores
     _, _, results = graded
     assert results["seconds per notebook"] < 60
+
+
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+def test_source_notebook_is_committed_without_outputs(assignment_id):
+    from autograder.course import NOTEBOOKS_DIR
+
+    nb = nbformat.read(NOTEBOOKS_DIR / assignment_id / f"{assignment_id}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(not c.outputs and c.execution_count is None for c in code)
+    ids = [c.metadata.nbgrader["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+    assert len(ids) == len(set(ids))  # nbgrader needs unique grade ids
