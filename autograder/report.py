@@ -39,7 +39,7 @@ def _write_png(path, assignment, scores, not_graded, max_score, rates) -> None:
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, max(4.0, 0.45 * len(rates) + 1.5)),
                                       gridspec_kw={"width_ratios": [1, 1.3]})
-    bins = [x - 0.5 for x in range(int(max_score) + 2)] if max_score <= 30 else 15
+    bins = [x - 0.5 for x in range(int(max_score) + 2)] if max_score <= 60 else 20
     left.hist([scores, not_graded], bins=bins, stacked=True, color=["#4c72b0", "#b0b0b0"], edgecolor="white",
               label=[f"graded ({len(scores)})", f"error or timeout ({len(not_graded)}): 0"])
     left.legend(loc="upper center")

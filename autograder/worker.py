@@ -82,6 +82,7 @@ def grade(course: pathlib.Path, assignment: str, student: str, timeout: int) -> 
     try:
         run_converter(Autograde, config, assignment_id=assignment, student_id=student)
     except NbGraderException as exc:
+        traceback.print_exc()  # into the student's log, for the instructor
         return {"status": f"error: {explain(str(exc))}"}
     result = {"status": "ok", "grades": grades(config.CourseDirectory.db_url, assignment, student)}
     run_converter(GenerateFeedback, config, assignment_id=assignment, student_id=student)
