@@ -83,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     except InstructorError as exc:
         print(f"autograder: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\nautograder: interrupted; the students graded so far are in the gradebook, "
+              "grades.csv was not updated", file=sys.stderr)
+        return 130
     except Exception as exc:  # nbgrader's and our own failures: one clear line, no traceback
         from nbgrader.converters.base import NbGraderException
 

@@ -144,11 +144,19 @@ class Grader:
         with Gradebook(self.db_url, "course") as gb, \
                 concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
             futures = [pool.submit(self._grade_one, sub) for sub in submissions]
-            for future in concurrent.futures.as_completed(futures):
-                result = future.result()
-                self._record(gb, result)
-                results.append(result)
-                progress.update(result.student_id, result.status, f"{fmt(result.score)}/{fmt(self.max_score)}")
+            try:
+                for future in concurrent.futures.as_completed(futures):
+                    result = future.result()
+                    self._record(gb, result)
+                    results.append(result)
+                    progress.update(result.student_id, result.status,
+                                    f"{fmt(result.score)}/{fmt(self.max_score)}")
+            except BaseException:  # Ctrl-C: stop now, not after every queued student
+                for future in futures:
+                    future.cancel()
+                for worker in workers:
+                    worker.kill()
+                raise
         print(f"graded {len(results)} submissions in {progress.elapsed()} with {len(workers)} jobs; "
               f"results in {self.out}/", file=self.stream)
         return sorted(results, key=lambda r: r.student_id)
