@@ -1,24 +1,14 @@
 """Fixtures: the shipped samples, graded once per test session through the CLI."""
 import pathlib
 import shutil
-import subprocess
 import sys
 
 import pytest
 
-# the toy assignment helper lives next to the tests
+# the helper modules (grading_helpers, toy_assignment) live next to the tests
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-SAMPLES = REPO / "samples"
-TIMEOUT = 45  # seconds per submission: ample for the real notebooks, the cost of the infinite-loop sample
-
-
-def grade(assignment: str, submissions: pathlib.Path, out: pathlib.Path, *extra: str) -> subprocess.CompletedProcess:
-    """Run ``python -m autograder grade`` as an instructor would."""
-    return subprocess.run([sys.executable, "-m", "autograder", "grade", assignment, str(submissions),
-                           "--out", str(out), "--timeout", str(TIMEOUT), *extra],
-                          capture_output=True, text=True, cwd=REPO)
+from grading_helpers import SAMPLES, grade  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from conftest import REPO, SAMPLES
+from grading_helpers import REPO, SAMPLES
 
 
 def check(path):

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from autograder.feedback import hidden_lines
-from conftest import REPO, SAMPLES, grade
+from grading_helpers import REPO, SAMPLES, grade
 
 ASSIGNMENTS = ("01_perceptron", "02_logistic_regression")
 

@@ -9,7 +9,7 @@ import pytest
 from autograder import sandbox
 from autograder.grade import Grader
 from autograder.release import release_assignment
-from toy import make_toy_assignment
+from toy_assignment import make_toy_assignment
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from autograder.course import InstructorError
 from autograder.release import ReleaseError, release_assignment, validate_student_notebook
-from toy import make_toy_assignment
+from toy_assignment import make_toy_assignment
 
 
 def test_release_writes_student_version_without_solutions(tmp_path):
