@@ -10,19 +10,10 @@ import pytest
 import nnkit
 from autograder import checks
 from nnkit.optimizers import GradientDescent
+from test_checks import fails
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-
-
-def fails(call, *fragments):
-    """Run ``call``; it must raise an AssertionError whose message holds every fragment."""
-    with pytest.raises(AssertionError) as info:
-        call()
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in:\n{message}"
-    return message
 
 
 # -- check_initializer ---------------------------------------------------------------------------
