@@ -28,8 +28,6 @@ from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config
 from .progress import Progress
 from .submissions import Submission, find_submissions
 
-FAILED = ("error", "timeout")
-
 
 @dataclasses.dataclass
 class Item:
@@ -207,7 +205,8 @@ class Grader:
             return self._failed(student, "timeout", f"grading took longer than {self.timeout} s")
         result_file = course / "result.json"
         if isinstance(finished, Exception) or not result_file.exists():
-            return self._failed(student, f"error: grading crashed ({finished}), see logs/{student}.log")
+            why = finished if isinstance(finished, Exception) else "no result written"
+            return self._failed(student, f"error: grading crashed ({why}), see logs/{student}.log")
         outcome = json.loads(result_file.read_text())
         if outcome["status"] != "ok":
             return self._failed(student, outcome["status"])
