@@ -7,6 +7,13 @@ import sys
 from .course import InstructorError
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _release(args: argparse.Namespace) -> int:
     from .release import release_assignment
 
@@ -60,8 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("submissions", help="folder of STUDENT_ID.ipynb files, or of "
                        "STUDENT_ID/ASSIGNMENT/*.ipynb (nbgrader's layout)")
     grade.add_argument("--out", help="output folder (default: graded/ASSIGNMENT/)")
-    grade.add_argument("--jobs", type=int, default=None, help="students graded at once (default: number of CPUs)")
-    grade.add_argument("--timeout", type=int, default=120,
+    grade.add_argument("--jobs", type=_positive, default=None, help="students graded at once (default: number of CPUs)")
+    grade.add_argument("--timeout", type=_positive, default=120,
                        help="seconds allowed for one submission (default: 120); then status 'timeout', score 0")
     grade.add_argument("--db", help="nbgrader gradebook, any SQLAlchemy URL (default: sqlite in OUT/gradebook.db)")
     grade.add_argument("--student", help="grade only this student, replacing their earlier results")
@@ -71,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Run the notebook in a fresh kernel and show, for each graded item, "
                                 "whether its visible tests pass. Hidden tests run only at grading.")
     check.add_argument("notebook", help="your notebook (.ipynb)")
-    check.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell (default: 120)")
+    check.add_argument("--timeout", type=_positive, default=120, help="seconds allowed per cell (default: 120)")
     check.set_defaults(run=_check)
     return parser
 
