@@ -7,10 +7,8 @@ layout (``source/``, ``release/``, ``submitted/``, ``autograded/``, ``feedback/`
 from __future__ import annotations
 
 import logging
-import os
 import pathlib
 import shutil
-import sys
 
 from traitlets.config import Config
 
@@ -62,19 +60,30 @@ def nbgrader_config(root: pathlib.Path, db_url: str | None = None) -> Config:
     return c
 
 
-def ensure_scripts_on_path() -> None:
-    """Put this interpreter's scripts folder on PATH: nbgrader runs the ``alembic`` command
-    when it creates a gradebook, and expects to find it there, as in an activated virtualenv."""
-    scripts = str(pathlib.Path(sys.executable).parent)
-    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+def _alembic_head() -> str:
+    """The gradebook schema's alembic revision, as ``nbgrader.api.get_alembic_version`` finds it,
+    but in this process: nbgrader runs the ``alembic`` command for it (~2 s, and only if it is
+    on PATH) each time it creates a gradebook."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
+        return ScriptDirectory.from_config(AlembicConfig(ini)).get_current_head()
+
+
+def use_alembic_in_process() -> None:
+    """Make nbgrader look up the gradebook schema's revision without a subprocess."""
+    import nbgrader.api
+
+    nbgrader.api.get_alembic_version = _alembic_head
 
 
 def make_course(root: pathlib.Path, assignment_id: str,
                 notebooks_dir: pathlib.Path = NOTEBOOKS_DIR) -> pathlib.Path:
     """Create ``root/source/<assignment_id>`` as a copy of the assignment's sources; return ``root``."""
     src = assignment_source(assignment_id, notebooks_dir)
-    ensure_scripts_on_path()
+    use_alembic_in_process()
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(src, root / "source" / assignment_id, ignore=IGNORED, dirs_exist_ok=True)
     return root
