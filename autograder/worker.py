@@ -102,7 +102,12 @@ def _clean_sandbox() -> None:
         return  # without our own process namespace there is nothing we may kill safely
     me = os.getpid()
     for _ in range(50):
-        others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:  # reap our own dead children
+                pass
+        except ChildProcessError:
+            pass
+        others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me) and not _zombie(p)]
         if not others:
             break
         for pid in others:
@@ -113,6 +118,13 @@ def _clean_sandbox() -> None:
         time.sleep(0.02)
     for folder in ("/tmp", "/dev/shm"):
         _empty(pathlib.Path(folder), keep=pathlib.Path.cwd())
+
+
+def _zombie(pid: str) -> bool:
+    try:
+        return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True  # gone already
 
 
 def _empty(folder: pathlib.Path, keep: pathlib.Path) -> None:
