@@ -217,7 +217,9 @@ class Grader:
         scores = {item.grade_id: (None if grades[item.grade_id]["needs_manual_grade"]
                                   else grades[item.grade_id]["score"] or 0.0)
                   for item in self.items}
-        review = [gid for gid, score in scores.items() if score is None]
+        manual = {item.grade_id for item in self.items if item.manual}
+        review = [gid if gid in manual else f"{gid} (test cell missing or changed)"
+                  for gid, score in scores.items() if score is None]
         status = f"needs review: {', '.join(review)}" if review else "ok"
         return Result(student, status, scores)
 

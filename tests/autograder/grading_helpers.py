@@ -5,7 +5,7 @@ import sys
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
-TIMEOUT = 45  # seconds per submission: ample for the real notebooks, the cost of the infinite-loop sample
+TIMEOUT = 30  # seconds per submission: ample for the real notebooks, the cost of the infinite-loop sample
 
 
 def grade(assignment: str, submissions: pathlib.Path, out: pathlib.Path, *extra: str) -> subprocess.CompletedProcess:
