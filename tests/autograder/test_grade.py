@@ -143,3 +143,15 @@ def test_instructor_mistakes_exit_non_zero_with_a_message(tmp_path):
     assert run.returncode == 2 and "submissions folder not found" in run.stderr
     run = grade("01_perceptron", SAMPLES / "01_perceptron" / "submissions", tmp_path / "out", "--student", "zed")
     assert run.returncode == 2 and "no submission of student 'zed'" in run.stderr
+
+
+def test_a_deleted_test_cell_is_left_for_review_not_scored(tmp_path):
+    nb = nbformat.read(SAMPLES / "01_perceptron" / "submissions" / "alice.ipynb", as_version=4)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test-train-converges"]
+    (tmp_path / "submissions").mkdir()
+    nbformat.write(nb, tmp_path / "submissions" / "mallory.ipynb")
+    run = grade("01_perceptron", tmp_path / "submissions", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    (row,) = rows(tmp_path / "out" / "grades.csv")
+    assert row["status"] == "needs review: test-train-converges (test cell missing or changed), xor-answer"
+    assert (row["test-train-converges"], row["score"]) == ("", "15")  # alice's 17 without the 2 points
