@@ -204,10 +204,20 @@ class CategoricalCrossEntropy(Loss):
         return -y_true / np.clip(y_pred, EPSILON, 1.0)
 
     def _fused(self, y_true, z):
-        """Mean loss and its gradient with respect to the logits ``z``, sharing one log-softmax."""
+        """Mean loss and its gradient with respect to the logits ``z``, sharing one exponential.
+
+        With :math:`s = z - \\max_j z_j` and :math:`S = \\sum_j e^{s_j}`, one-hot rows give
+        :math:`\\ell = \\ln S - \\sum_k y_k s_k` and :math:`p = e^{s} / S`.
+        """
         n = len(z)
-        log_p = _log_softmax(z)
-        return float(-np.sum(y_true * log_p) / n), (np.exp(log_p) - y_true) / n
+        shifted = z - z.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        total = e.sum(axis=1, keepdims=True)
+        value = (np.log(total).sum() - (y_true * shifted).sum()) / n
+        e /= total
+        e -= y_true
+        e /= n
+        return float(value), e
 
 
 mse = MeanSquaredError()

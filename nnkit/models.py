@@ -195,8 +195,10 @@ class MLP:
         best, best_weights, waited = np.inf, None, 0
         for epoch in range(epochs):
             total = 0.0
-            for idx in optimizer.batches(len(X)):
-                Xb, Yb = X[idx], Y[idx]
+            order = optimizer.epoch_order(len(X))  # shuffle once per epoch, then take slices (views)
+            X_epoch, Y_epoch = (X, Y) if order is None else (X[order], Y[order])
+            for batch in optimizer.batch_slices(len(X)):
+                Xb, Yb = X_epoch[batch], Y_epoch[batch]
                 total += self._loss_and_gradients(Xb, Yb, loss, l2, len(X)) * len(Xb)
                 optimizer._step(params, [g for layer in self.layers for g in (layer.dW, layer.db)])
             history.epoch.append(epoch)

@@ -1,8 +1,8 @@
 r"""Gradient descent, stochastic / mini-batch gradient descent and momentum.
 
 An optimizer decides two things: which samples make up each step
-(:meth:`~SGD.batches`) and how parameters move given their gradients
-(:meth:`~SGD.step`).  The update, for every parameter :math:`w` with
+(:meth:`~SGD.batches`: a shuffled order per epoch, cut into consecutive
+batches) and how parameters move given their gradients (:meth:`~SGD.step`).  The update, for every parameter :math:`w` with
 gradient :math:`g`, learning rate :math:`\eta` and momentum :math:`\mu`:
 
 .. math:: v \leftarrow \mu v - \eta g, \qquad w \leftarrow w + v
@@ -48,11 +48,20 @@ class SGD:
 
     def batches(self, n_samples):
         """Yield the sample indices of each step of one epoch (slices when not shuffling)."""
+        order = self.epoch_order(n_samples)
+        for batch in self.batch_slices(n_samples):
+            yield batch if order is None else order[batch]
+
+    def epoch_order(self, n_samples):
+        """The order in which one epoch visits the samples: a new permutation, or ``None`` (as stored)."""
         n_samples = check_int(n_samples, "n_samples")
+        shuffling = self.shuffle and self.batch_size is not None and self.batch_size < n_samples
+        return self._rng.permutation(n_samples) if shuffling else None
+
+    def batch_slices(self, n_samples):
+        """Slices of ``batch_size`` consecutive positions covering ``range(n_samples)``."""
         size = n_samples if self.batch_size is None else self.batch_size
-        order = self._rng.permutation(n_samples) if self.shuffle and size < n_samples else None
-        for start in range(0, n_samples, size):
-            yield slice(start, start + size) if order is None else order[start:start + size]
+        return [slice(start, start + size) for start in range(0, n_samples, size)]
 
     def step(self, params, grads):
         """Update each array in ``params`` in place from the matching array in ``grads``."""

@@ -63,3 +63,12 @@ def test_momentum_minimises_an_ill_conditioned_quadratic_faster():
 def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_batches_are_the_epoch_order_cut_into_slices():
+    a, b = SGD(batch_size=4, seed=3), SGD(batch_size=4, seed=3)
+    order = a.epoch_order(10)
+    expected = [order[s] for s in a.batch_slices(10)]
+    for got, want in zip(b.batches(10), expected):
+        np.testing.assert_array_equal(got, want)
+    assert GradientDescent().epoch_order(10) is None and SGD(batch_size=20).epoch_order(10) is None
