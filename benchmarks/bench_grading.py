@@ -10,7 +10,8 @@ Grades N copies of one correct sample submission four ways, each from a fresh co
 4. ``autograder grade --jobs 2``;
 5. ``autograder grade --jobs 1`` with ``AUTOGRADER_SANDBOX=none``, whose CPU time can be counted.
 
-Each runs twice, with N and 2N submissions (wall-clock and CPU seconds): the difference gives the cost of one more
+Each runs twice, with N and 2N submissions (wall-clock and CPU seconds), in each of ``--rounds`` rounds
+(medians reported, since one round is at the mercy of the machine's load): the difference gives the cost of one more
 submission (what 300 students cost), the rest is the fixed cost of a run (imports,
 generate_assignment, starting workers, the summary). Prints both, and the ratios of the
 per-submission costs. Goals (issue 5): 3 / 1 at most 1.3; 1 / 4 at least 1.7 on 2 cores.
@@ -23,6 +24,7 @@ import os
 import pathlib
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,23 +106,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=8, help="N: runs grade N and 2N submissions (default: 8)")
     parser.add_argument("--assignment", default="01_perceptron", choices=sorted(SAMPLE))
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="repeat everything this many times and report medians (default: 3)")
     args = parser.parse_args()
     sample, n = REPO / SAMPLE[args.assignment], args.n
     load = os.getloadavg()[0]
-    seconds = {}
-    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
-        for size in (n, 2 * n):  # the methods take turns, so that a change of load hits them alike
-            for name, method in METHODS.items():
-                seconds[name, size] = method(args.assignment, sample, size, pathlib.Path(tmp))
+    runs = []  # one {(method, size): Cost} per round
+    for _ in range(args.rounds):
+        with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+            seconds = {}
+            for size in (n, 2 * n):  # the methods take turns, so that a change of load hits them alike
+                for name, method in METHODS.items():
+                    seconds[name, size] = method(args.assignment, sample, size, pathlib.Path(tmp))
+            runs.append(seconds)
+    seconds = {key: Cost(statistics.median(r[key].wall for r in runs), statistics.median(r[key].cpu for r in runs))
+               for key in runs[0]}
+
     def per_submission(name, field):
-        return (getattr(seconds[name, 2 * n], field) - getattr(seconds[name, n], field)) / n
+        """Median over the rounds of (cost of 2N - cost of N) / N."""
+        return statistics.median((getattr(r[name, 2 * n], field) - getattr(r[name, n], field)) / n for r in runs)
 
     wall = {name: per_submission(name, "wall") for name in METHODS}
     cpu = {name: per_submission(name, "cpu") for name in METHODS}
     base = "nbgrader autograde"
     print(f"{args.assignment}: {n} and {2 * n} copies of {SAMPLE[args.assignment]}; {os.cpu_count()} CPUs, "
           f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
-    print("seconds per submission: the difference between the runs of 2N and N, divided by N")
+    print(f"seconds per submission: the difference between the runs of 2N and N, divided by N; "
+          f"medians of {args.rounds} rounds")
     print(f"{'command':<40} {'wall s':>7} {'ratio':>6} {'CPU s':>7} {'ratio':>6}   total wall s for N, 2N")
     for name in METHODS:
         cpu_columns = f"{'-':>7} {'-':>6}" if name in CPU_UNKNOWN else f"{cpu[name]:>7.2f} {cpu[name] / cpu[base]:>6.2f}"
