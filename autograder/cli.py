@@ -26,7 +26,7 @@ def _grade(args: argparse.Namespace) -> int:
     from .grade import Grader
 
     Grader(args.assignment, args.submissions, out_dir=args.out, jobs=args.jobs, timeout=args.timeout,
-           db_url=args.db, student=args.student).run()
+           db_url=args.db, student=args.student, sandboxed=not args.no_sandbox).run()
     return 0
 
 
@@ -34,7 +34,7 @@ def _check(args: argparse.Namespace) -> int:
     import pathlib
 
     from .check import check
-    from .worker import check_notebook
+    from .validate import check_notebook
 
     path = pathlib.Path(args.notebook)
     if not path.is_file():
@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seconds allowed for one submission (default: 120); then status 'timeout', score 0")
     grade.add_argument("--db", help="nbgrader gradebook, any SQLAlchemy URL (default: sqlite in OUT/gradebook.db)")
     grade.add_argument("--student", help="grade only this student, replacing their earlier results")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="run the students' code without the sandbox (bubblewrap), with your rights: only on "
+                       "a machine that is itself a sandbox. Without it, grade refuses to run where the sandbox "
+                       "cannot be set up")
     grade.set_defaults(run=_grade)
 
     check = commands.add_parser("check", help="students: run your notebook and preview its visible tests",

@@ -1,10 +1,15 @@
 """``autograder grade``: every student's submission through nbgrader's autograde, in parallel.
 
-Each student is graded in a separate sandboxed process (``autograder.worker``) with its
-own throw-away course directory and SQLite gradebook, so that workers never wait on each
-other's locks and nothing one submission does can reach another. This process is the
-only writer of the instructor's gradebook: it replaces each student's submission there
-as results come in, then writes grades.csv, the feedback and the summary into ``--out``.
+Before any student, the instructor's solution is graded the same way: it must earn every
+automatic point, and it tells how many check records each test cell sends
+(``autograder.records``). Each submission is then checked here first (readable JSON,
+nbgrader metadata reset to the assignment's, ``autograder.validate``; suspicious code
+flagged, ``autograder.scan``) and graded by one of ``--jobs`` grading processes
+(``autograder.worker``), each with its own throw-away course directory and SQLite
+gradebook, the student's kernel in a sandbox (``autograder.sandbox``). This process is
+the only writer of the instructor's gradebook: it replaces each student's submission
+there as results come in, then writes grades.csv, the feedback and the summary into
+``--out``.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ import warnings
 
 import nbformat
 
-from . import report, sandbox
+from . import report, sandbox, scan, validate
 from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
 from .progress import Progress
 from .submissions import Submission, find_submissions
@@ -69,7 +74,7 @@ class Grader:
 
     def __init__(self, assignment_id: str, submissions_dir, out_dir=None, jobs: int | None = None,
                  timeout: int = 120, db_url: str | None = None, student: str | None = None,
-                 notebooks_dir: pathlib.Path = NOTEBOOKS_DIR, stream=None):
+                 notebooks_dir: pathlib.Path = NOTEBOOKS_DIR, stream=None, sandboxed: bool = True):
         self.assignment = assignment_id
         self.notebook = notebook_name(assignment_id, notebooks_dir)  # InstructorError if unknown
         self.notebooks_dir = notebooks_dir
@@ -83,6 +88,7 @@ class Grader:
         self.student = student
         self.items = items_of(notebooks_dir / assignment_id / f"{self.notebook}.ipynb")
         self.stream = stream or sys.stderr
+        self.sandboxed = sandboxed
 
     # -- the whole run -------------------------------------------------------------------
     def run(self) -> list[Result]:
@@ -91,15 +97,19 @@ class Grader:
             submissions = [s for s in submissions if s.student_id == self.student]
             if not submissions:
                 raise InstructorError(f"no submission of student {self.student!r} in {self.submissions_dir}")
+        if self.sandboxed:
+            problem = sandbox.sandbox_problem()
+            if problem:
+                raise InstructorError(f"cannot sandbox the students' code: {problem}")
+        else:
+            print("autograder: warning: grading WITHOUT a sandbox (--no-sandbox): the students' code runs "
+                  "with your rights", file=self.stream)
         for sub in ("feedback", "logs"):
             (self.out / sub).mkdir(parents=True, exist_ok=True)
-        problem = sandbox.bwrap_problem()
-        if problem:
-            print(f"autograder: warning: grading WITHOUT a sandbox: {problem}", file=self.stream)
         n_workers = max(1, min(self.jobs, sum(sub.error is None for sub in submissions)))
         with tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
             self.work = pathlib.Path(tmp)
-            workers = [sandbox.Worker(self.work / f"slot{k}", self.out / "logs" / f"_worker{k}.log")
+            workers = [sandbox.Worker(self.work / f"slot{k}", self.out / "logs" / f"_worker{k}.log", k)
                        for k in range(n_workers)]
             try:
                 for worker in workers:  # they import nbgrader while we prepare the gradebooks
@@ -107,6 +117,7 @@ class Grader:
                 self._prepare_gradebooks()
                 for worker in workers:
                     worker.wait_ready()
+                self.reference = self._grade_solution(workers[0])
                 results = self._grade_all(submissions, workers)
             finally:
                 for worker in workers:
@@ -130,6 +141,27 @@ class Grader:
             run_converter(GenerateAssignment, nbgrader_config(self.template, self.db_url),
                           assignment_id=self.assignment)
         sandbox.copy_matplotlib_cache(self.template / "matplotlib")
+        self.released = nbformat.read(self.template / "release" / self.assignment / f"{self.notebook}.ipynb",
+                                      as_version=4)
+
+    def _grade_solution(self, worker: sandbox.Worker) -> dict[str, int]:
+        """Grade the instructor's solution: the number of records each test cell sends.
+        InstructorError if it does not earn every automatic point (a broken test or solution)."""
+        solution = self.notebooks_dir / self.assignment / f"{self.notebook}.ipynb"
+        course = self._new_course(worker, "solution", [(solution, solution.name)])
+        try:
+            outcome = self._run(worker, course, "solution", None)
+        finally:
+            worker.clear_slot()
+        if outcome.get("status") != "ok":
+            raise InstructorError(f"the solution notebook could not be graded: {outcome.get('status')}")
+        lost = {gid: why for gid, why in outcome["failures"].items()}
+        lost.update({item.grade_id: "failed" for item in self.items if not item.manual
+                     and outcome["grades"][item.grade_id]["score"] != item.points})
+        if lost:
+            raise InstructorError("the solution notebook does not pass its own tests: "
+                                  + "; ".join(f"{gid} ({why})" for gid, why in sorted(lost.items())))
+        return outcome["records"]
 
     def _grade_all(self, submissions: list[Submission], workers: list[sandbox.Worker]) -> list[Result]:
         from nbgrader.api import Gradebook
@@ -181,36 +213,55 @@ class Grader:
             worker.clear_slot()
             self.idle.put(worker)
 
-    def _grade_in(self, worker: sandbox.Worker, sub: Submission) -> Result:
-        """Grade one submission in an idle worker's slot."""
-        student = sub.student_id
+    def _new_course(self, worker: sandbox.Worker, student: str, files: list[tuple[pathlib.Path, str]]) -> pathlib.Path:
+        """A fresh course directory in the worker's slot, with ``files`` submitted by ``student``."""
         course = worker.slot / "course"
         data = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
         shutil.copytree(self.template / "source" / self.assignment, course / "source" / self.assignment, ignore=data)
         shutil.copy(self.template / "gradebook.db", course / "gradebook.db")
         shutil.copytree(self.template / "matplotlib", course / "home" / "matplotlib")
         submitted = course / "submitted" / student / self.assignment
-        for src, rel in sub.files:
+        submitted.mkdir(parents=True)
+        for src, rel in files:
             (submitted / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(src, submitted / rel)
-        request = {"course": str(course), "assignment": self.assignment, "student": student, "timeout": self.timeout}
-        log = self.out / "logs" / f"{student}.log"
+        return course
+
+    def _run(self, worker: sandbox.Worker, course: pathlib.Path, student: str, reference: dict | None) -> dict:
+        """Have ``worker`` grade ``student`` in ``course``: the worker's result.json, or a status saying why not."""
+        request = {"course": str(course), "assignment": self.assignment, "student": student, "timeout": self.timeout,
+                   "sandboxed": self.sandboxed, "uid": sandbox.UID_BASE + worker.index, "reference": reference}
         try:
             finished = worker.grade(request, self.timeout)
         except sandbox.WorkerDied as exc:
             finished = exc
         if (course / "grading.log").exists():
-            shutil.copy(course / "grading.log", log)
+            shutil.copy(course / "grading.log", self.out / "logs" / f"{student}.log")
         if finished is False:
-            return self._failed(student, "timeout", f"grading took longer than {self.timeout} s")
+            return {"status": "timeout"}
         result_file = course / "result.json"
         if isinstance(finished, Exception) or not result_file.exists():
             why = finished if isinstance(finished, Exception) else "no result written"
-            return self._failed(student, f"error: grading crashed ({why}), see logs/{student}.log")
-        outcome = json.loads(result_file.read_text())
+            return {"status": f"error: grading crashed ({why}), see logs/{student}.log"}
+        return json.loads(result_file.read_text())
+
+    def _grade_in(self, worker: sandbox.Worker, sub: Submission) -> Result:
+        """Grade one submission in an idle worker's slot: validated and scanned here, run by the worker."""
+        student = sub.student_id
+        notebook = f"{self.notebook}.ipynb"
+        try:
+            repaired, notes = validate.repair_notebook(sub.notebook_path(notebook), self.released)
+        except validate.NotebookProblem as exc:
+            return self._failed(student, f"error: {exc}")
+        findings = scan.scan_code(repaired, self.released)
+        course = self._new_course(worker, student, [])
+        nbformat.write(repaired, course / "submitted" / student / self.assignment / notebook)
+        outcome = self._run(worker, course, student, self.reference)
+        if outcome["status"] == "timeout":
+            return self._failed(student, "timeout", f"grading took longer than {self.timeout} s")
         if outcome["status"] != "ok":
             return self._failed(student, outcome["status"])
-        log.unlink(missing_ok=True)
+        (self.out / "logs" / f"{student}.log").unlink(missing_ok=True)
         shutil.copy(course / "feedback" / student / self.assignment / f"{self.notebook}.html",
                     self.out / "feedback" / f"{student}.html")
         grades = outcome["grades"]
@@ -220,6 +271,8 @@ class Grader:
         manual = {item.grade_id for item in self.items if item.manual}
         review = [gid if gid in manual else f"{gid} (test cell missing or changed)"
                   for gid, score in scores.items() if score is None]
+        review += [f"notebook metadata reset ({'; '.join(notes)})"] if notes else []
+        review += [f"suspicious code ({'; '.join(findings)})"] if findings else []
         status = f"needs review: {', '.join(review)}" if review else "ok"
         return Result(student, status, scores)
 

@@ -1,75 +1,141 @@
-"""Grading processes in a sandbox: bubblewrap if it works here, else plain subprocesses.
+"""The sandbox a student's kernel runs in, and the grading processes that drive those kernels.
 
-``Worker`` is one long-lived ``python -m autograder.worker`` process: it imports nbgrader
-once (~3 s, what one-process-per-student would pay for every student) and then grades one
-student at a time. With bubblewrap (``bwrap``, Debian package ``bubblewrap``) it and the
-students' kernels see the system and the repository read-only, the repository's
-``notebooks/`` (the solutions) not at all, a private ``/tmp``, no network, no
-capabilities, their own process tree, and one writable folder, the worker's slot, which
-holds only the current student's course directory. Between two students the worker kills
-every process left in its sandbox and empties ``/tmp``, and the parent empties the slot,
-so nothing a submission leaves behind reaches the next one. A timeout kills the whole
-sandbox; a fresh worker takes its place.
+Each submission's kernel is started (by ``autograder.kernel.SandboxedKernelManager``) as ::
 
-Without bubblewrap (not installed, or user namespaces disabled) the same worker runs
-unsandboxed, with core dumps off and a cap on file sizes; ``grade`` warns once per run.
-``AUTOGRADER_SANDBOX=none`` chooses that on purpose (e.g. inside a container that is
-itself the sandbox).
+    bwrap [a minimal read-only file system] -- setpriv --reuid=UID ... -- prlimit [caps] -- python -m autograder.kernel
+
+- **bubblewrap** (``bwrap``, Debian package ``bubblewrap``) gives the kernel its own mount,
+  PID, network, IPC and UTS namespaces. It sees, read-only, only ``/usr``, ``/etc``, the
+  Python installation, the virtual environment and the repository's ``nnkit/`` and
+  ``autograder/`` packages; not ``notebooks/`` (the solutions), not the submissions, not the
+  gradebook, not ``/root``. Its ``/tmp`` is a private, size-capped tmpfs holding its working
+  directory (the assignment's data files, read-only) and its home. The only other folder it
+  shares with the host is the socket folder its grader talks to it through (IPC transport).
+  It has no network interface but loopback. When the kernel ends, every process it started
+  ends with its PID namespace.
+- **setpriv** drops it from root to a dedicated unprivileged user id (``UID_BASE`` + the
+  worker's slot), with no groups and ``no_new_privs``: it cannot remount anything, write
+  root's files, or signal or trace the grading process. (Run by a user other than root,
+  bubblewrap puts the kernel in a user namespace instead, without capabilities.)
+- **prlimit** caps its address space, CPU time, processes, file size and open files
+  (:class:`Limits`).
+
+The grading process itself (``autograder.worker``, nbgrader) runs outside the kernel's
+sandbox as the instructor, in a throw-away course directory the kernel cannot see, and
+decides the scores from what the kernel sent (``autograder.records``).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
 import pathlib
-import resource
 import select
 import shutil
 import signal
 import subprocess
 import sys
 
-from .course import NOTEBOOKS_DIR, REPO_ROOT
+from .course import REPO_ROOT
 
-MAX_FILE_BYTES = 512 * 2**20  # a runaway loop writing a file must not fill the disk
+UID_BASE = 60000  # slot k's kernels run as user id UID_BASE + k (root only)
+PACKAGES = ("nnkit", "autograder")  # the parts of the repository a kernel may import
 STARTUP_TIMEOUT = 300
+INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; on Ubuntu 24.04 unprivileged "
+                "users also need an AppArmor profile that allows bwrap's user namespaces), or pass --no-sandbox "
+                "to grade without one (only on a machine that is itself a sandbox)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """Resource caps of one kernel (prlimit). The defaults let the course's own notebooks,
+    TensorFlow included, run with room to spare, and stop a runaway submission early."""
+
+    memory: int = 6 * 2**30  # bytes of address space (TensorFlow alone reserves ~2.5 GiB)
+    cpu: int = 1200  # CPU seconds for the whole notebook
+    processes: int = 256  # processes and threads of the kernel's user id
+    file_size: int = 64 * 2**20  # bytes per file written
+    open_files: int = 1024
+    tmp_size: int = 512 * 2**20  # bytes of the private /tmp (working directory and home)
+
+    def prlimit_args(self) -> list[str]:
+        return ["prlimit", f"--as={self.memory}", f"--cpu={self.cpu}", f"--nproc={self.processes}",
+                f"--fsize={self.file_size}", f"--nofile={self.open_files}", "--core=0", "--"]
+
+
+WORKDIR = "/tmp/work"  # the kernel's working directory, inside its sandbox
+HOME = "/tmp/home"
+MPL_CACHE = f"{HOME}/.cache/matplotlib"
+
+
+def visible_paths() -> list[pathlib.Path]:
+    """What a kernel sees of the host, read-only: the system, Python, and the repository's packages."""
+    paths = {pathlib.Path(p) for p in ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32")}
+    paths |= {pathlib.Path(sys.prefix).resolve(), pathlib.Path(sys.base_prefix).resolve()}
+    paths |= {REPO_ROOT / name for name in PACKAGES}
+    return sorted(p for p in paths if p.exists() or p.is_symlink())
+
+
+def bwrap_args(uid: int | None, ipc_dir: pathlib.Path, limits: Limits, data_dir: pathlib.Path | None = None,
+               font_cache: pathlib.Path | None = None) -> list[str]:
+    """The command line that runs a command in a kernel's sandbox (``uid`` None: do not change user).
+
+    ``data_dir``'s files appear read-only in the working directory; ``font_cache``'s in
+    matplotlib's cache folder.
+    """
+    args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+            "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox",
+            "--dev", "/dev", "--proc", "/proc",
+            "--perms", "01777", "--size", str(limits.tmp_size), "--tmpfs", "/tmp"]
+    if os.geteuid() != 0:
+        args += ["--unshare-user", "--cap-drop", "ALL"]
+    made = {pathlib.Path("/"), pathlib.Path("/tmp")}
+    for path in visible_paths() + [ipc_dir]:
+        for parent in reversed(path.parents):  # parents the sandbox lacks (e.g. /root): traversable, empty
+            if parent not in made and not any(parent.is_relative_to(p) for p in visible_paths() if p != path):
+                args += ["--perms", "0755", "--dir", str(parent)]
+                made.add(parent)
+        if path.is_symlink() and path.parent == pathlib.Path("/"):
+            args += ["--symlink", os.readlink(path), str(path)]  # merged /usr: /bin -> usr/bin
+        elif path == ipc_dir:
+            args += ["--bind", str(path), str(path)]
+        else:
+            args += ["--ro-bind", str(path), str(path)]
+        made.add(path)
+    args += ["--perms", "01777", "--dir", WORKDIR, "--perms", "0777", "--dir", HOME]
+    for folder, target in ((data_dir, WORKDIR), (font_cache, MPL_CACHE)):
+        if folder is not None:
+            args += ["--perms", "0777", "--dir", target]
+            args += [arg for item in sorted(folder.iterdir()) for arg in ("--ro-bind", str(item), f"{target}/{item.name}")]
+    args += ["--chdir", WORKDIR, "--unsetenv", "JPY_PARENT_PID", "--setenv", "HOME", HOME, "--"]
+    if uid is not None and os.geteuid() == 0:
+        args += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
+    return args + limits.prlimit_args()
 
 
 @functools.cache
-def bwrap_problem() -> str | None:
-    """None if bubblewrap can sandbox a process on this machine, else why not."""
-    if os.environ.get("AUTOGRADER_SANDBOX") == "none":
-        return "turned off by AUTOGRADER_SANDBOX=none"
+def sandbox_problem() -> str | None:
+    """None if a kernel can be sandboxed on this machine, else why not (with how to fix it)."""
     if shutil.which("bwrap") is None:
-        return "bwrap not found (install the Debian package bubblewrap)"
-    probe = subprocess.run(bwrap_args(pathlib.Path("/tmp")) + ["true"], capture_output=True, text=True)
+        return f"bwrap not found: {INSTALL_HINT}"
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        return "setpriv not found (Debian package util-linux)"
+    probe_dir = pathlib.Path(os.environ.get("TMPDIR", "/tmp")) / f"autograder-probe-{os.getpid()}"
+    probe_dir.mkdir(exist_ok=True)
+    try:
+        probe = subprocess.run(bwrap_args(UID_BASE, probe_dir, Limits()) + [sys.executable, "-c", "import numpy"],
+                               capture_output=True, text=True, timeout=60)
+    finally:
+        probe_dir.rmdir()
     if probe.returncode != 0:
-        return f"bwrap does not work here: {probe.stderr.strip() or probe.returncode}"
+        return f"bwrap does not work here ({probe.stderr.strip()[:300] or probe.returncode}): {INSTALL_HINT}"
     return None
 
 
-def bwrap_args(writable: pathlib.Path) -> list[str]:
-    """The bubblewrap command line that gives ``writable`` as the only writable folder."""
-    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for needed in sorted({REPO_ROOT, pathlib.Path(sys.prefix).resolve(), pathlib.Path(sys.base_prefix).resolve()}):
-        if needed.is_relative_to("/tmp"):  # a checkout or Python under /tmp must stay visible
-            args += ["--ro-bind", str(needed), str(needed)]
-    if NOTEBOOKS_DIR.is_dir():
-        args += ["--tmpfs", str(NOTEBOOKS_DIR)]
-    args += ["--bind", str(writable), str(writable), "--chdir", str(writable),
-             "--setenv", "AUTOGRADER_SANDBOX", "bwrap",
-             "--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--"]
-    return args
-
-
-def _limit_resources() -> None:  # runs in the child, before exec
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
-
-
-def sandbox_env(home: pathlib.Path) -> dict[str, str]:
-    """The environment of a worker (the worker gives each student's kernel its own HOME on top)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "MPL"))}
+def worker_env(home: pathlib.Path) -> dict[str, str]:
+    """The environment of a grading process; its kernels get their own on top (``autograder.kernel``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "MPL", "JPY_"))}
     env.update(HOME=str(home), MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2", PYTHONDONTWRITEBYTECODE="1",
                PYTHONNOUSERSITE="1", PYTHONPATH=str(REPO_ROOT), PYTHONUNBUFFERED="1",
                PATH=str(pathlib.Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""))
@@ -77,29 +143,30 @@ def sandbox_env(home: pathlib.Path) -> dict[str, str]:
 
 
 class WorkerDied(Exception):
-    """The worker process ended without answering (it crashed, or a submission killed it)."""
+    """The grading process ended without answering (a bug, or it was killed)."""
 
 
 class Worker:
-    """One sandboxed grading process, with its slot: the folder it may write to."""
+    """One grading process (``python -m autograder.worker``) and its slot, the folder it grades in.
 
-    def __init__(self, slot: pathlib.Path, log: pathlib.Path):
-        self.slot, self.log, self.proc = slot, log, None
+    It imports nbgrader once (~3 s) and then grades one student at a time, each in a fresh
+    course directory in the slot, with a fresh sandboxed kernel.
+    """
+
+    def __init__(self, slot: pathlib.Path, log: pathlib.Path, index: int = 0):
+        self.slot, self.log, self.index, self.proc = slot, log, index, None
 
     def start(self) -> None:
-        """Start the worker and wait until it has imported nbgrader."""
         self.launch()
         self.wait_ready()
 
     def launch(self) -> None:
-        """Start the worker process (it then imports nbgrader, see ``wait_ready``)."""
+        """Start the grading process (it then imports nbgrader, see ``wait_ready``)."""
         self.clear_slot()
-        argv = [sys.executable, "-m", "autograder.worker"]
-        cmd = argv if bwrap_problem() else bwrap_args(self.slot) + argv
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(cmd, cwd=self.slot, env=sandbox_env(self.slot), stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=log, start_new_session=True,
-                                         preexec_fn=_limit_resources)
+            self.proc = subprocess.Popen([sys.executable, "-m", "autograder.worker"], cwd=self.slot,
+                                         env=worker_env(self.slot), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=log, start_new_session=True)
 
     def wait_ready(self) -> None:
         if self._answer(STARTUP_TIMEOUT) != "ready":
@@ -107,8 +174,7 @@ class Worker:
             raise WorkerDied(f"the grading process did not start; see {self.log}")
 
     def clear_slot(self) -> None:
-        """Empty the slot (between students, and before a worker starts); the folder itself stays,
-        since the sandbox holds it mounted."""
+        """Empty the slot (between students); the folder itself stays."""
         self.slot.mkdir(parents=True, exist_ok=True)
         for entry in self.slot.iterdir():
             if entry.is_dir() and not entry.is_symlink():
@@ -117,7 +183,7 @@ class Worker:
                 entry.unlink(missing_ok=True)
 
     def grade(self, request: dict, timeout: float) -> bool:
-        """Have the worker grade one student; False on timeout (the worker is then killed)."""
+        """Have the process grade one student; False on timeout (the process and its kernel are then killed)."""
         if self.proc is None:
             self.start()
         try:
@@ -136,14 +202,14 @@ class Worker:
         return True
 
     def _answer(self, timeout: float) -> str | None:
-        """The worker's next line ('' if it died), or None if it said nothing within ``timeout``."""
+        """The process's next line ('' if it died), or None if it said nothing within ``timeout``."""
         ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
         if not ready:
             return None
         return self.proc.stdout.readline().decode().strip()
 
     def kill(self) -> None:
-        """Kill the worker and everything it started."""
+        """Kill the grading process and everything it started (its kernel's sandbox dies with it)."""
         if self.proc is None:
             return
         try:
@@ -156,7 +222,7 @@ class Worker:
         self.proc = None
 
     def stop(self) -> None:
-        """End the worker: close its input, then kill whatever is left."""
+        """End the grading process: close its input, then kill whatever is left."""
         if self.proc is not None:
             try:
                 self.proc.stdin.close()

@@ -27,6 +27,10 @@ class Submission:
     files: list[tuple[pathlib.Path, str]]  # (file, its path inside submitted/STUDENT_ID/ASSIGNMENT/)
     error: str | None = None
 
+    def notebook_path(self, name: str) -> pathlib.Path:
+        """The submitted file that is the notebook ``name`` (other files are not graded)."""
+        return next(src for src, rel in self.files if rel == name)
+
 
 def _ignored(name: str) -> bool:
     return name.startswith(".") or name in ("__MACOSX", "__pycache__")

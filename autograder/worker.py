@@ -1,45 +1,29 @@
-"""The grading process, run in a sandbox by ``autograder.sandbox.Worker``: ``python -m autograder.worker``.
+"""The grading process, started by ``autograder.sandbox.Worker``: ``python -m autograder.worker``.
 
-It reads requests ``{"course", "assignment", "student", "timeout"}`` on stdin. COURSE is
-that student's own nbgrader course directory (gradebook, source data files,
-``submitted/STUDENT/ASSIGNMENT/``), made by ``autograder.grade``. The worker runs
-nbgrader's autograde and generate_feedback there and writes ``COURSE/result.json``:
-``{"status": ..., "grades": {grade_id: {"score" (auto score), "max_score", "needs_manual_grade"}}}``.
+It reads requests on stdin, one JSON object per line: ``course`` (that student's own
+nbgrader course directory, made by ``autograder.grade``: gradebook, data files,
+``submitted/STUDENT/ASSIGNMENT/``), ``assignment``, ``student``, ``timeout`` (seconds per
+cell), ``sandboxed``, ``uid`` (the kernel's user id), ``reference`` (grade_id -> the number
+of check records the solution's test cell sends; absent when grading the solution
+itself). It runs nbgrader's autograde there with the kernel in its sandbox
+(``autograder.kernel``), scores each test cell from its verified records
+(``autograder.records``) instead of nbgrader's reading of the outputs, puts those scores
+into the course's gradebook, generates the feedback, and writes ``COURSE/result.json``:
+``{"status", "grades": {grade_id: {"score", "max_score", "needs_manual_grade"}}, "records":
+{grade_id: count}, "failures": {grade_id: why}}``.
 """
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import pathlib
-import shutil
-import signal
 import sys
-import time
 import traceback
 
 import nbformat
 
+from . import records
 from .course import nbgrader_config, run_converter
-
-
-def check_notebook(path: pathlib.Path) -> str | None:
-    """None if ``path`` is a readable Jupyter notebook, else what is wrong with it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return "not a notebook (not UTF-8 text)"
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return f"malformed notebook (invalid JSON at line {exc.lineno}, column {exc.colno})"
-    if not isinstance(data, dict) or "cells" not in data:
-        return "not a notebook (JSON without cells)"
-    try:
-        nbformat.validate(nbformat.reads(text, as_version=4))
-    except Exception as exc:  # nbformat raises several kinds
-        return f"not a valid notebook ({str(exc).splitlines()[0][:120]})"
-    return None
 
 
 def explain(message: str) -> str:
@@ -54,16 +38,57 @@ def explain(message: str) -> str:
     return "nbgrader failed"
 
 
-def grades(db_url: str, assignment: str, student: str) -> dict:
+def score_test_cells(notebook: pathlib.Path, reference: dict[str, int] | None) -> tuple[dict, dict, dict]:
+    """From the autograded notebook: (grade_id -> points earned, -> records sent, -> why it failed)
+    for every autograded test cell. Points need a verified run (``records.cell_passed``)."""
+    nb = nbformat.read(notebook, as_version=4)
+    scores, counts, failures = {}, {}, {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            continue
+        grade_id = meta["grade_id"]
+        counts[grade_id] = len(records.cell_records(cell))
+        ok, why = records.cell_passed(cell, (reference or {}).get(grade_id, 0))
+        scores[grade_id] = float(meta.get("points", 0)) if ok else 0.0
+        if why:
+            failures[grade_id] = why
+    return scores, counts, failures
+
+
+def save_scores(db_url: str, assignment: str, student: str, scores: dict[str, float]) -> dict:
+    """Put our scores of the test cells into the gradebook; return every grade as result.json has it."""
     from nbgrader.api import Gradebook
 
     with Gradebook(db_url, "course") as gb:
         submission = gb.find_submission(assignment, student)
+        for nb in submission.notebooks:
+            for grade in nb.grades:
+                if grade.name in scores:
+                    grade.auto_score = scores[grade.name]
+        gb.db.commit()
         return {g.name: {"score": g.auto_score, "max_score": g.max_score, "needs_manual_grade": g.needs_manual_grade}
                 for nb in submission.notebooks for g in nb.grades}
 
 
-def grade(course: pathlib.Path, assignment: str, student: str, timeout: int) -> dict:
+def configure_kernel(config, course: pathlib.Path, assignment: str, request: dict) -> None:
+    """Run the kernel with BoundedExecute in its sandbox, reached through ``COURSE/ipc``."""
+    from nbgrader.converters import Autograde
+
+    from .kernel import BoundedExecute
+
+    ipc = course / "ipc"
+    ipc.mkdir(mode=0o700)
+    if request["sandboxed"] and os.geteuid() == 0:
+        os.chown(ipc, request["uid"], request["uid"])
+    config.Autograde.autograde_preprocessors = [
+        BoundedExecute if pp.__name__ == "Execute" else pp for pp in Autograde.class_traits()["autograde_preprocessors"].default()]
+    kernel = config.SandboxedKernelManager
+    kernel.sandboxed, kernel.uid, kernel.ipc_dir = request["sandboxed"], request["uid"], str(ipc)
+    kernel.data_dir, kernel.font_cache = str(course / "source" / assignment), str(course / "home" / "matplotlib")
+
+
+def grade(course: pathlib.Path, request: dict) -> dict:
     from nbgrader.converters import Autograde, GenerateFeedback
     from nbgrader.converters.base import NbGraderException
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
@@ -71,20 +96,20 @@ def grade(course: pathlib.Path, assignment: str, student: str, timeout: int) -> 
 
     from .feedback import HideHiddenTests
 
-    for path in (course / "submitted" / student / assignment).glob("*.ipynb"):
-        problem = check_notebook(path)
-        if problem:
-            return {"status": f"error: {problem}"}
+    assignment, student = request["assignment"], request["student"]
     config = nbgrader_config(course)
-    config.Execute.timeout = timeout
-    config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests,
-                                             CSSHTMLHeaderPreprocessor]
+    config.Execute.timeout = request["timeout"]
+    configure_kernel(config, course, assignment, request)
+    config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
     try:
         run_converter(Autograde, config, assignment_id=assignment, student_id=student)
     except NbGraderException as exc:
         traceback.print_exc()  # into the student's log, for the instructor
         return {"status": f"error: {explain(str(exc))}"}
-    result = {"status": "ok", "grades": grades(config.CourseDirectory.db_url, assignment, student)}
+    graded = next((course / "autograded" / student / assignment).glob("*.ipynb"))
+    scores, counts, failures = score_test_cells(graded, request.get("reference"))
+    result = {"status": "ok", "grades": save_scores(config.CourseDirectory.db_url, assignment, student, scores),
+              "records": counts, "failures": failures}
     run_converter(GenerateFeedback, config, assignment_id=assignment, student_id=student)
     return result
 
@@ -96,53 +121,6 @@ def _isolate_student(course: pathlib.Path) -> None:
                       JUPYTER_RUNTIME_DIR=str(home / "runtime"), MPLCONFIGDIR=str(home / "matplotlib"))
 
 
-def _clean_sandbox() -> None:
-    """Inside bubblewrap: kill every process a submission left behind and empty /tmp and /dev/shm."""
-    if os.environ.get("AUTOGRADER_SANDBOX") != "bwrap":
-        return  # without our own process namespace there is nothing we may kill safely
-    me = os.getpid()
-    for _ in range(50):
-        try:
-            while os.waitpid(-1, os.WNOHANG)[0]:  # reap our own dead children
-                pass
-        except ChildProcessError:
-            pass
-        others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me) and not _zombie(p)]
-        if not others:
-            break
-        for pid in others:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        time.sleep(0.02)
-    for folder in ("/tmp", "/dev/shm"):
-        _empty(pathlib.Path(folder), keep=pathlib.Path.cwd())
-
-
-def _zombie(pid: str) -> bool:
-    try:
-        return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return True  # gone already
-
-
-def _empty(folder: pathlib.Path, keep: pathlib.Path) -> None:
-    """Delete what is in ``folder``, except the path down to ``keep`` (our slot, mounted inside /tmp)."""
-    for entry in folder.iterdir():
-        if keep == entry:
-            continue
-        if keep.is_relative_to(entry):
-            _empty(entry, keep)
-        elif entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)  # read-only mounts (a checkout under /tmp) stay
-        else:
-            try:
-                entry.unlink(missing_ok=True)
-            except OSError:
-                pass
-
-
 def serve() -> None:
     """Grade the students named on stdin, one JSON request per line; answer ``done`` when each is written.
 
@@ -151,10 +129,9 @@ def serve() -> None:
     """
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
-    import nbgrader.converters  # noqa: F401  (the import is the cost we pay once per worker)
+    import nbgrader.converters  # noqa: F401  (the imports are the cost we pay once per worker)
+    from . import kernel  # noqa: F401
 
-    if os.environ.get("AUTOGRADER_SANDBOX") == "bwrap":
-        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: the kernels cannot ptrace us
     answers.write("ready\n")
     answers.flush()
     for line in sys.stdin:
@@ -166,7 +143,7 @@ def serve() -> None:
         os.dup2(log, 2)
         try:
             _isolate_student(course)
-            result = grade(course, request["assignment"], request["student"], request["timeout"])
+            result = grade(course, request)
         except Exception as exc:  # a malformed submission must not take the worker down
             result = {"status": f"error: {explain(str(exc))}"}
             traceback.print_exc()
@@ -175,7 +152,6 @@ def serve() -> None:
             os.dup2(saved, 2)
             os.close(saved)
             os.close(log)
-        _clean_sandbox()  # first: nothing the submission left running may touch the result
         (course / "result.json").write_text(json.dumps(result))
         answers.write("done\n")
         answers.flush()

@@ -7,6 +7,8 @@ the received value, and a hint.
 """
 import numpy as np
 
+from ..records import emit
+
 __all__ = ["CheckFailure", "fail", "show", "as_answer", "check_array", "relative_error", "passed"]
 
 # How an array is printed in a message: short, with enough digits to see the difference.
@@ -110,6 +112,7 @@ def check_array(name, received, expected, rtol=1e-6, atol=1e-9, *, input=None, h
         fail("Wrong value", name, input=input, expected=expected, received=got,
              hint=_hint_for(got, expected, n_samples) or hint
              or f"values differ beyond the tolerance rtol={rtol:g}, atol={atol:g}{where}")
+    emit("array", name, received=got, expected=expected, rtol=float(rtol), atol=float(atol))
     return got
 
 
@@ -128,6 +131,7 @@ def relative_error(analytic, numeric):
 
 def passed(name, count=None, verbose=True):
     """Print the one line a student sees when a check passes; it never claims the hidden tests ran."""
+    emit("passed", name)
     if verbose:
         what = f"{count} checks passed" if count is not None else "checks passed"
         print(f"\u2713 {name}: {what} (hidden tests will also run at grading)")

@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from ..records import emit
 from .core import _hint_for, as_answer, check_array, fail, passed, relative_error, show
 from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, call_from_scratch
 
@@ -258,5 +259,6 @@ def check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=
         fail("Wrong gradient", name, expected=numeric, received=got,
              hint=f"relative error {error:.2e} > {tol:.0e}; " + (guess or "above 1e-2 the formula is wrong "
                   "(a sign, a missing 1/n, a transpose or the wrong axis in a sum)"))
+    emit("gradient", name, analytic=got, numeric=numeric, tol=float(tol))
     if verbose:
         print(f"\u2713 {line} (hidden tests will also run at grading)")

@@ -1,6 +1,7 @@
 """Checks for trained models: accuracy on a data set, a loss curve that goes down, a list of parameters."""
 import numpy as np
 
+from ..records import emit
 from .core import as_answer, check_array, fail, passed, show
 
 __all__ = ["check_model_accuracy", "check_loss_curve", "check_parameters"]
@@ -31,6 +32,7 @@ def check_model_accuracy(predictions, y, min_accuracy, name="your model", *, ver
         fail("Accuracy too low", name, expected=f"at least {min_accuracy:.0%} of {len(y)} samples right",
              received=f"{accuracy:.1%}",
              hint="train longer, change the learning rate, or check the update rule on a small example")
+    emit("accuracy", name, predictions=got, labels=y, min_accuracy=float(min_accuracy))
     if verbose:
         print(f"\u2713 {name}: accuracy {accuracy:.1%} \u2265 {min_accuracy:.0%} (hidden tests will also run at grading)")
 
@@ -52,6 +54,7 @@ def check_loss_curve(curve, name="the loss curve", *, length=None, min_decrease=
              f"{min_decrease * got[0]:.4g}", received=f"first {got[0]:.4g}, last {got[-1]:.4g}",
              hint="check the sign of the update (w -= lr * gradient), the learning rate, "
                   "and the functions the training loop calls")
+    emit("curve", name, curve=got, length=length, min_decrease=float(min_decrease))
     passed(name, len(got), verbose)
 
 
