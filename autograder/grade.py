@@ -160,7 +160,8 @@ class Grader:
                      and outcome["grades"][item.grade_id]["score"] != item.points})
         if lost:
             raise InstructorError("the solution notebook does not pass its own tests: "
-                                  + "; ".join(f"{gid} ({why})" for gid, why in sorted(lost.items())))
+                                  + "; ".join(f"{gid} ({why})" for gid, why in sorted(lost.items()))
+                                  + " (every test cell must run autograder.checks, e.g. end with checks.passed(...))")
         return outcome["records"]
 
     def _grade_all(self, submissions: list[Submission], workers: list[sandbox.Worker]) -> list[Result]:

@@ -25,8 +25,7 @@ MAX_TEXT = 20_000  # characters of text (stdout, stderr, text/plain) kept per ce
 MAX_RICH = 2_000_000  # bytes of images and HTML kept per cell
 MAX_RECORDS = 20_000_000  # bytes of check records kept per cell
 KERNEL_ENV = {"AUTOGRADER_RECORDS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-              "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "MPLBACKEND": "Agg",
-              "PYTHONWARNINGS": "default"}
+              "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "MPLBACKEND": "Agg"}
 
 
 class SandboxedKernelManager(AsyncKernelManager):

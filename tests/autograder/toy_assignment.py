@@ -21,10 +21,12 @@ def make_toy_assignment(notebooks_dir: pathlib.Path, assignment_id: str = "toy")
         new_markdown_cell("# Toy assignment\nImplement `double`.", metadata=_meta("intro", locked=True)),
         new_code_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
                       metadata=_meta("double", solution=True)),
-        new_code_cell('assert double(2) == 4, "double(2) should be 4"\n'
+        new_code_cell("from autograder import checks\n"
+                      'assert double(2) == 4, "double(2) should be 4"\n'
                       "### BEGIN HIDDEN TESTS\n"
                       'assert double(-3) == -6, "double fails on negative numbers"\n'
-                      "### END HIDDEN TESTS",
+                      "### END HIDDEN TESTS\n"
+                      'checks.passed("double")  # the record that tells the grader the cell ran to its end',
                       metadata=_meta("test_double", grade=True, points=2, locked=True)),
         new_markdown_cell("Why?", metadata=_meta("why", locked=True)),
         new_markdown_cell("YOUR ANSWER HERE", metadata=_meta("answer_why", solution=True, grade=True, points=1)),
