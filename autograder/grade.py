@@ -65,6 +65,12 @@ def items_of(source_notebook: pathlib.Path) -> list[Item]:
     return items
 
 
+def brief(notes: list[str], limit: int = 3) -> str:
+    """The first ``limit`` notes, and how many more (a status stays one readable line)."""
+    shown = "; ".join(note[:120] for note in notes[:limit])
+    return shown + (f"; and {len(notes) - limit} more" if len(notes) > limit else "")
+
+
 def fmt(x: float | None) -> str:
     return "" if x is None else f"{x:g}"
 
@@ -272,8 +278,8 @@ class Grader:
         manual = {item.grade_id for item in self.items if item.manual}
         review = [gid if gid in manual else f"{gid} (test cell missing or changed)"
                   for gid, score in scores.items() if score is None]
-        review += [f"notebook metadata reset ({'; '.join(notes)})"] if notes else []
-        review += [f"suspicious code ({'; '.join(findings)})"] if findings else []
+        review += [f"notebook metadata reset ({brief(notes)})"] if notes else []
+        review += [f"suspicious code ({brief(findings)})"] if findings else []
         status = f"needs review: {', '.join(review)}" if review else "ok"
         return Result(student, status, scores)
 
