@@ -18,12 +18,18 @@ import pathlib
 import nbformat
 
 
+MAX_BYTES = 50 * 2**20  # a notebook is read into memory: a larger file is refused unread
+
+
 class NotebookProblem(Exception):
     """The file cannot be graded: not UTF-8 text, not JSON, or not a valid notebook."""
 
 
 def read_notebook(path: pathlib.Path) -> nbformat.NotebookNode:
     """The notebook at ``path``; NotebookProblem saying what is wrong if it is not one."""
+    size = pathlib.Path(path).stat().st_size
+    if size > MAX_BYTES:
+        raise NotebookProblem(f"notebook too large ({size / 2**20:.0f} MiB; at most {MAX_BYTES // 2**20} MiB)")
     try:
         text = pathlib.Path(path).read_bytes().decode("utf-8")
     except UnicodeDecodeError:

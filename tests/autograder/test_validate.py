@@ -184,3 +184,10 @@ def test_json_that_is_not_a_notebook_is_refused(tmp_path, text, problem):
 def test_a_valid_notebook_has_no_problem(student, tmp_path):
     nbformat.write(student, tmp_path / "ok.ipynb")
     assert check_notebook(tmp_path / "ok.ipynb") is None
+
+
+def test_a_notebook_too_large_is_refused_unread(tmp_path):
+    huge = tmp_path / "huge.ipynb"
+    with open(huge, "wb") as f:
+        f.truncate(60 * 2**20)  # sparse: nothing is written, the size is what counts
+    assert check_notebook(huge) == "notebook too large (60 MiB; at most 50 MiB)"
