@@ -24,6 +24,7 @@ import queue
 import shutil
 import sys
 import tempfile
+import textwrap
 import warnings
 
 import nbformat
@@ -67,7 +68,7 @@ def items_of(source_notebook: pathlib.Path) -> list[Item]:
 
 def brief(notes: list[str], limit: int = 3) -> str:
     """The first ``limit`` notes, and how many more (a status stays one readable line)."""
-    shown = "; ".join(note[:120] for note in notes[:limit])
+    shown = "; ".join(textwrap.shorten(note, 160, placeholder=" ...") for note in notes[:limit])
     return shown + (f"; and {len(notes) - limit} more" if len(notes) > limit else "")
 
 
@@ -279,7 +280,11 @@ class Grader:
         review = [gid if gid in manual else f"{gid} (test cell missing or changed)"
                   for gid, score in scores.items() if score is None]
         review += [f"notebook metadata reset ({brief(notes)})"] if notes else []
-        review += [f"suspicious code ({brief(findings)})"] if findings else []
+        if findings:  # code that can fool the tests: a person decides what it earned
+            computed = sum(score or 0 for score in scores.values())
+            scores = {gid: (None if gid not in manual else score) for gid, score in scores.items()}
+            review.append(f"suspicious code ({brief(findings)}); automatic scores withheld "
+                          f"({fmt(computed)} computed)")
         status = f"needs review: {', '.join(review)}" if review else "ok"
         return Result(student, status, scores)
 

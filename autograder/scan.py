@@ -33,6 +33,11 @@ MODULES = {  # importing or using these (and their submodules)
     **dict.fromkeys(("IPython", "ipykernel", "jupyter_client", "zmq", "nbformat", "nbclient", "nbconvert",
                      "nbgrader", "autograder"), "the grading machinery"),
 }
+HARMLESS = {  # reading these, exactly, is no finding (changing them is one)
+    *(f"sys.{stream}{use}" for stream in ("stdout", "stderr") for use in ("", ".write", ".flush")),
+    "sys.float_info", "sys.float_info.epsilon", "sys.maxsize", "sys.version", "os.getcwd", "os.listdir", "os.sep",
+    *(f"os.path.{f}" for f in ("join", "exists", "isfile", "isdir", "basename", "dirname", "splitext")),
+}
 NAMES = {  # builtins, and functions of flagged modules, mentioned anywhere
     "get_ipython": "controls the IPython shell, also through !commands and %magics: can rewrite the cells "
                    "that follow, tests included",
@@ -197,11 +202,16 @@ def _bindings(tree: ast.Module) -> list[tuple[str, str | None]]:
 def _scan(tree: ast.Module, bound: dict[str, str]) -> list[tuple[str, str]]:
     """(what, why) for each suspicious thing in one cell."""
     found, called = [], set()
+    harmless = _harmless_names(tree, bound)
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-            found += [(f"uses {module}", MODULES[module]) for module in (name.split(".")[0] for name in names)
-                      if module in MODULES]
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [f"{node.module}.{a.name}" for a in node.names])
+            found += [(f"uses {name.split('.')[0]}", MODULES[name.split(".")[0]]) for name in names
+                      if name.split(".")[0] in MODULES and name not in HARMLESS
+                      and not any(h.startswith(f"{name}.") for h in HARMLESS)]  # import sys: judged by its use
+        elif isinstance(node, ast.Name) and node in harmless:
+            continue
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in CALLS:
             called.add(node.func)
             if _suspicious_call(node.func.id, node):
@@ -221,6 +231,21 @@ def _scan(tree: ast.Module, bound: dict[str, str]) -> list[tuple[str, str]]:
                 found.append((f"names {node.value[:60]!r}", PATH))
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
             found += _patch(node, bound)
+    return found
+
+
+def _harmless_names(tree: ast.Module, bound: dict[str, str]) -> set[ast.Name]:
+    """The uses of imported names that only read a HARMLESS member: the `sys` of `print(x, file=sys.stderr)`."""
+    inner = {node.value for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    found = set()
+    for node in ast.walk(tree):
+        if node in inner or not isinstance(node, (ast.Attribute, ast.Name)):
+            continue  # only whole chains count: sys.stderr.write is harmless, sys.stderr.buffer.raw is not
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id in bound and _dotted(node, bound) in HARMLESS:
+            found.add(root)
     return found
 
 

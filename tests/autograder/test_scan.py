@@ -44,9 +44,12 @@ def test_independent_answers_have_no_findings(assignment):
     ("name = 'allclose'\nf = getattr(np, name)", "calls getattr"),
     ("Always = type('Always', (), {})", "calls type"),
     # modules: imported here, or bound by another cell
-    ("import os", "uses os"),
-    ("import asyncio\nawait asyncio.sleep(0)\nimport os", "uses os"),  # IPython runs top-level await
-    ("import os.path as p", "uses os"),
+    ("import os\nos.kill(1, 9)", "uses os"),
+    ("from os import system", "uses os"),
+    ("import asyncio\nawait asyncio.sleep(0)\nimport os\nos.fork()", "uses os"),  # IPython runs top-level await
+    ("import os.path as p\np.os.fork()", "uses os"),
+    ("import sys\nsys.stderr.buffer.raw.write(b'')", "uses sys"),
+    ("from sys import stderr\nstderr.buffer", "uses sys"),
     ("from subprocess import run", "uses subprocess"),
     ("import importlib.util", "uses importlib"),
     ("def f():\n    import ctypes", "uses ctypes"),
@@ -120,6 +123,8 @@ def test_a_module_imported_by_a_released_cell_is_flagged_where_the_student_uses_
     "raise ValueError('not this one')",
     "input = np.array([1.0, 2.0])  # builtins the tests do not use are free to take",
     "def predict(X, w, b:\n    return 0",  # a syntax error is the student's loss, not a finding
+    "import sys\nprint('debug', file=sys.stderr)\nsys.stdout.write('x')\nfrom sys import stderr",
+    "import os\npath = os.path.join(os.getcwd(), 'data.csv')",
 ])
 def test_honest_code_is_not_flagged(code):
     assert findings(code) == []
@@ -134,9 +139,9 @@ def test_only_the_students_code_is_scanned():
 
 def test_a_locked_cell_is_not_scanned_since_grading_restores_it():
     nb = released(ASSIGNMENT)
-    cell_of(nb, "test-predict-values").source = "import os"  # nbgrader replaces it with the released source
+    cell_of(nb, "test-predict-values").source = "import os\nos.fork()"  # nbgrader puts the released source back
     assert scan_code(nb, released(ASSIGNMENT)) == []
-    cell_of(nb, "predict").source = "import os"
+    cell_of(nb, "predict").source = "import os\nos.fork()"
     assert scan_code(nb, released(ASSIGNMENT)) == ["cell 4: uses os (files and processes outside the notebook)"]
 
 

@@ -209,6 +209,13 @@ def _index(nb: nbformat.NotebookNode, grade_id: str) -> int:
     return next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
+def written_answers() -> list[str]:
+    """The grade ids of the cells a person grades (markdown answers): never withheld, never automatic."""
+    nb = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
+    return [c.metadata.nbgrader["grade_id"] for c in nb.cells
+            if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade")]
+
+
 def expected_row(base: str) -> dict[str, str]:
     """What grades.csv must say of an honest submission: status and each graded cell's score."""
     nb = nbformat.read(SOURCE_NOTEBOOK, as_version=4)

@@ -11,6 +11,7 @@ VALID_STATUS = re.compile(r"ok|timeout|needs review: .+|error: .+", re.DOTALL)
 MAX_OUTPUT_BYTES = 2 * 2**20
 EXPECTED = {"right": cases.expected_row("right"), "wrong": cases.expected_row("wrong")}
 GRADE_IDS = [k for k in EXPECTED["right"] if k != "status"]
+AUTOMATIC = [k for k in GRADE_IDS if k not in cases.written_answers()]
 
 
 def _points(text: str) -> float:
@@ -45,7 +46,15 @@ def row_problems(rt, case: cases.Case) -> list[str]:
         problems.append(f"status {status!r} does not flag the submission")
     elif not VALID_STATUS.fullmatch(status):
         problems.append(f"status {status!r} is not a valid status")
+    withheld = re.search(r"automatic scores withheld \((\S+) computed\)", status)
+    if withheld:  # flagged for review: every automatic cell empty, none of them counted
+        problems += [f"{gid}: {row[gid]!r} while withheld" for gid in AUTOMATIC if row[gid] != ""]
+        honest_total = sum(_points(honest[gid]) for gid in AUTOMATIC)
+        if case.scores == "same" and float(withheld.group(1)) != honest_total:  # contained: computed as honestly
+            problems.append(f"computed {withheld.group(1)} while withheld, honestly {honest_total:g}")
     for gid in GRADE_IDS:
+        if withheld and gid in AUTOMATIC:
+            continue
         if case.scores == "same" and row[gid] != honest[gid]:
             problems.append(f"{gid}: {row[gid]!r}, honestly {honest[gid]!r}")
         elif case.scores == "at_most" and _points(row[gid]) > _points(honest[gid]):
