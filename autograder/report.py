@@ -2,7 +2,8 @@
 
 An item is passed when it got all its points. Pass rates count the students whose
 notebook ran (status ``ok`` or ``needs review``); errors and timeouts are counted apart,
-since they say nothing about a question. Items graded by hand are listed, not rated.
+since they say nothing about a question, and so are submissions whose automatic scores
+are withheld for review (suspicious code). Items graded by hand are listed, not rated.
 """
 from __future__ import annotations
 
@@ -19,19 +20,23 @@ def _pass_rates(items, graded):
     return rates
 
 
+WITHHELD = "automatic scores withheld"
+
+
 def write_summary(out: pathlib.Path, assignment: str, items, rows: list[dict[str, str]]) -> None:
-    graded = [row for row in rows if not row["status"].startswith(("error", "timeout"))]
-    failed = len(rows) - len(graded)
+    not_graded = [row for row in rows if row["status"].startswith(("error", "timeout"))]
+    withheld = [row for row in rows if WITHHELD in row["status"]]
+    graded = [row for row in rows if row not in not_graded and row not in withheld]
     rates = _pass_rates(items, graded)
     max_score = sum(item.points for item in items)
     scores = [float(row["score"]) for row in rows]
-    not_graded = [float(row["score"]) for row in rows if row not in graded]
-    _write_png(out / "summary.png", assignment, [float(row["score"]) for row in graded], not_graded,
-               max_score, rates)
-    _write_md(out / "summary.md", assignment, items, rows, scores, max_score, rates, len(graded), failed)
+    groups = [[float(row["score"]) for row in group] for group in (graded, withheld, not_graded)]
+    _write_png(out / "summary.png", assignment, groups, max_score, rates)
+    _write_md(out / "summary.md", assignment, items, rows, scores, max_score, rates, len(graded),
+              len(rows) - len(graded))
 
 
-def _write_png(path, assignment, scores, not_graded, max_score, rates) -> None:
+def _write_png(path, assignment, groups, max_score, rates) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -40,12 +45,14 @@ def _write_png(path, assignment, scores, not_graded, max_score, rates) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, max(4.0, 0.45 * len(rates) + 1.5)),
                                       gridspec_kw={"width_ratios": [1, 1.3]})
     bins = [x - 0.5 for x in range(int(max_score) + 2)] if max_score <= 60 else 20
-    left.hist([scores, not_graded], bins=bins, stacked=True, color=["#4c72b0", "#b0b0b0"], edgecolor="white",
-              label=[f"graded ({len(scores)})", f"error or timeout ({len(not_graded)}): 0"])
+    scores, withheld, not_graded = groups
+    left.hist(groups, bins=bins, stacked=True, color=["#4c72b0", "#8172b3", "#b0b0b0"], edgecolor="white",
+              label=[f"graded ({len(scores)})", f"withheld for review ({len(withheld)}): 0 until then",
+                     f"error or timeout ({len(not_graded)}): 0"])
     left.legend(loc="upper center")
     left.set_xlabel(f"score (out of {max_score:g})")
     left.set_ylabel("students")
-    left.set_title(f"Score distribution ({len(scores) + len(not_graded)} students)")
+    left.set_title(f"Score distribution ({sum(map(len, groups))} students)")
     left.yaxis.get_major_locator().set_params(integer=True)
     names = list(rates)[::-1]
     values = [100 * rates[n] for n in names]
@@ -54,7 +61,7 @@ def _write_png(path, assignment, scores, not_graded, max_score, rates) -> None:
     for y, v in enumerate(values):
         right.text(min(v + 1, 88), y, f"{v:.0f}%", va="center")
     right.set_xlim(0, 100)
-    right.set_xlabel(f"students with full points (%), of the {len(scores)} whose notebook ran")
+    right.set_xlabel(f"students with full points (%), of the {len(scores)} graded automatically")
     right.set_title("Pass rate per item (red: under 50%, orange: under 80%)")
     fig.suptitle(assignment, fontweight="bold")
     fig.tight_layout()
@@ -62,7 +69,7 @@ def _write_png(path, assignment, scores, not_graded, max_score, rates) -> None:
     plt.close(fig)
 
 
-def _write_md(path, assignment, items, rows, scores, max_score, rates, n_graded, n_failed) -> None:
+def _write_md(path, assignment, items, rows, scores, max_score, rates, n_graded, n_left_out) -> None:
     statuses = {}
     for row in rows:
         key = row["status"].split(":")[0]
@@ -71,8 +78,8 @@ def _write_md(path, assignment, items, rows, scores, max_score, rates, n_graded,
     lines = [f"# {assignment}: summary", "",
              f"{len(rows)} students; mean score {mean:.2f} / {max_score:g}; "
              + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())), "",
-             f"Pass rate: share of the {n_graded} students whose notebook ran that got all the item's points "
-             f"({n_failed} errors or timeouts left out).", "",
+             f"Pass rate: share of the {n_graded} students graded automatically that got all the item's points "
+             f"({n_left_out} errors, timeouts or scores withheld for review left out).", "",
              "| item | points | pass rate |", "| --- | ---: | ---: |"]
     for item in items:
         rate = "graded by hand" if item.manual else (f"{100 * rates[item.grade_id]:.0f}%" if item.grade_id in rates else "-")
