@@ -29,7 +29,9 @@ What every case asserts (``test_case``)
   ``needs review: xor-answer``) and ``honest_wrong`` (6: both predict tests and
   test-update-correct) exactly; *same* cases exactly honest_wrong's score in every graded cell;
   *at_most* cases no cell above honest_wrong's (tampering may cost the honest points, never
-  add any);
+  add any). A flagged submission's automatic cells are withheld for a person (empty, counting
+  nothing): they must all be empty, and for *same* cases the total the status says was computed
+  must be honest_wrong's;
 - nothing changed: ``notebooks/``, the submissions, the earlier student's submission, the
   gradebook's definition of the assignment and its rows for the earlier student; the
   student's own gradebook rows equal grades.csv, with no extra credit and no manual score;
