@@ -92,6 +92,9 @@ METHODS = {
     "autograder grade --jobs 2": lambda a, s, n, t: ours(a, s, n, t, jobs=2),
     "autograder grade --jobs 1, no sandbox": lambda a, s, n, t: ours(a, s, n, t, jobs=1, sandbox=False),
 }
+# CPU time is counted for the processes a command waits for; a sandboxed kernel's, reaped inside its PID
+# namespace, does not reach us
+CPU_UNKNOWN = {"autograder grade --jobs 1", "autograder grade --jobs 2"}
 
 
 def main() -> None:
@@ -127,14 +130,14 @@ def main() -> None:
           f"medians of {args.rounds} rounds")
     print(f"{'command':<40} {'wall s':>7} {'ratio':>6} {'CPU s':>7} {'ratio':>6}   total wall s for N, 2N")
     for name in METHODS:
-        cpu_columns = f"{cpu[name]:>7.2f} {cpu[name] / cpu[base]:>6.2f}"
+        cpu_columns = f"{'-':>7} {'-':>6}" if name in CPU_UNKNOWN else f"{cpu[name]:>7.2f} {cpu[name] / cpu[base]:>6.2f}"
         totals = f"{seconds[name, n].wall:.1f}, {seconds[name, 2 * n].wall:.1f}"
         print(f"{name:<40} {wall[name]:>7.2f} {wall[name] / wall[base]:>6.2f} {cpu_columns}   {totals}")
     ours1, ours2, bare = "autograder grade --jobs 1", "autograder grade --jobs 2", "autograder grade --jobs 1, no sandbox"
     print(f"\nper-submission overhead of --jobs 1 over plain nbgrader autograde: {wall[ours1] / wall[base]:.2f}x "
-          f"wall-clock, {cpu[ours1] / cpu[base]:.2f}x CPU (goal <= 1.3; ours also writes the feedback)")
+          "wall-clock (goal <= 1.3; ours also writes the feedback)")
     print(f"cost of the sandbox per submission, --jobs 1 with it over --jobs 1 --no-sandbox: "
-          f"{wall[ours1] / wall[bare]:.2f}x wall-clock, {cpu[ours1] / cpu[bare]:.2f}x CPU (goal <= 1.3)")
+          f"{wall[ours1] / wall[bare]:.2f}x wall-clock (goal <= 1.3)")
     print(f"throughput of --jobs 2 over plain nbgrader autograde: {wall[base] / wall[ours2]:.2f}x "
           f"(goal >= 1.7 on 2 cores; the wall-clock figures need an otherwise idle machine)")
 
