@@ -75,7 +75,7 @@ def verify(record: dict) -> str | None:
             return f"unknown record kind {kind!r}"
     except (KeyError, TypeError, ValueError) as exc:
         return f"malformed record ({type(exc).__name__})"
-    return None if ok else f"{record.get('name', '?')}: the numbers do not hold up"
+    return None if ok else f"{record.get('name', '?')}: the values the check sent do not hold up when compared again"
 
 
 def cell_records(cell) -> list[dict]:
@@ -90,7 +90,8 @@ def cell_passed(cell, expected_count: int) -> tuple[bool, str | None]:
         return False, None  # the cell's own error says why
     found = cell_records(cell)
     if len(found) < max(1, expected_count):
-        return False, f"the checks did not all run ({len(found)} of {max(1, expected_count)} records)"
+        return False, (f"the cell's checks did not all run ({len(found)} of {max(1, expected_count)}), "
+                       "so it did not run to its end")
     for record in found:
         problem = verify(record)
         if problem:

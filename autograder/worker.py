@@ -40,7 +40,8 @@ def explain(message: str) -> str:
 
 def score_test_cells(notebook: pathlib.Path, reference: dict[str, int] | None) -> tuple[dict, dict, dict]:
     """From the autograded notebook: (grade_id -> points earned, -> records sent, -> why it failed)
-    for every autograded test cell. Points need a verified run (``records.cell_passed``)."""
+    for every autograded test cell. Points need a verified run (``records.cell_passed``); a cell
+    that fails only that gets a line saying why, for the feedback."""
     nb = nbformat.read(notebook, as_version=4)
     scores, counts, failures = {}, {}, {}
     for cell in nb.cells:
@@ -53,6 +54,9 @@ def score_test_cells(notebook: pathlib.Path, reference: dict[str, int] | None) -
         scores[grade_id] = float(meta.get("points", 0)) if ok else 0.0
         if why:
             failures[grade_id] = why
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=f"0 points: {why}.\n"))
+    if failures:
+        nbformat.write(nb, notebook)
     return scores, counts, failures
 
 

@@ -84,3 +84,24 @@ def test_outputs_are_cut_to_the_caps():
     assert len(text) < MAX_TEXT + 200 and "output truncated" in text
     assert all("image/png" not in o.get("data", {}) for o in outs)
 
+
+
+def test_the_worker_scores_test_cells_from_records_and_says_why_one_got_nothing(tmp_path):
+    import nbformat
+
+    from autograder.worker import score_test_cells
+
+    good = record("array", received=[1.0], expected=[1.0], rtol=1e-6, atol=1e-9)
+    cells = []
+    for grade_id, outputs in (("ran", [good, good]), ("emptied", [])):
+        cell = new_code_cell("checks...", metadata={"nbgrader": {"grade": True, "solution": False,
+                                                                  "grade_id": grade_id, "points": 2}})
+        cell.outputs = [new_output("display_data", data={records.MIME: r}) for r in outputs]
+        cells.append(cell)
+    path = tmp_path / "graded.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    scores, counts, failures = score_test_cells(path, {"ran": 2, "emptied": 3})
+    assert scores == {"ran": 2.0, "emptied": 0.0} and counts == {"ran": 2, "emptied": 0}
+    assert list(failures) == ["emptied"]
+    shown = nbformat.read(path, as_version=4).cells[1].outputs[-1].text  # what the feedback shows
+    assert shown == "0 points: the cell's checks did not all run (0 of 3), so it did not run to its end.\n"
