@@ -91,9 +91,10 @@ def bwrap_args(uid: int | None, ipc_dir: pathlib.Path, limits: Limits, data_dir:
     if os.geteuid() != 0:
         args += ["--unshare-user", "--cap-drop", "ALL"]
     made = {pathlib.Path("/"), pathlib.Path("/tmp")}
-    for path in visible_paths() + [ipc_dir]:
+    visible = visible_paths()
+    for path in visible + [ipc_dir]:
         for parent in reversed(path.parents):  # parents the sandbox lacks (e.g. /root): traversable, empty
-            if parent not in made and not any(parent.is_relative_to(p) for p in visible_paths() if p != path):
+            if parent not in made and not any(parent.is_relative_to(p) for p in visible if p != path):
                 args += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
         if path.is_symlink() and path.parent == pathlib.Path("/"):

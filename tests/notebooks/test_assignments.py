@@ -6,7 +6,6 @@ untouched, earns 0 without crashing the grader; answers written independently of
 hidden test and no output; and the hidden tests do run at grading.
 """
 import re
-import time
 
 import nbformat
 import pytest
@@ -66,10 +65,7 @@ def graded(request, tmp_path_factory):
     }
     if assignment_id in VISIBLE_ONLY:
         submissions["visible-only"] = VISIBLE_ONLY[assignment_id][0]
-    start = time.perf_counter()
-    results = grade_submissions(assignment_id, root, submissions)
-    results["seconds per notebook"] = (time.perf_counter() - start) / len(submissions)
-    return assignment_id, root, results
+    return assignment_id, root, grade_submissions(assignment_id, root, submissions)
 
 
 def nbgrader_cells(nb, **flags):
