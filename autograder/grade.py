@@ -1,8 +1,9 @@
 """``autograder grade``: every student's submission through nbgrader's autograde, in parallel.
 
 Before any student, the instructor's solution is graded the same way: it must earn every
-automatic point, and it tells how many check records each test cell sends
-(``autograder.records``). Each submission is then checked here first (readable JSON,
+automatic point, and its checks record every expected value (``autograder.records``); the
+students' kernels then run the test cells without them (``autograder.withhold``), and each
+test cell is scored against the solution's records (``autograder.scoring``). Each submission is then checked here first (readable JSON,
 nbgrader metadata reset to the assignment's, ``autograder.validate``; suspicious code
 flagged, ``autograder.scan``) and graded by one of ``--jobs`` grading processes
 (``autograder.worker``), each with its own throw-away course directory and SQLite
@@ -29,7 +30,7 @@ import warnings
 
 import nbformat
 
-from . import report, sandbox, scan, validate
+from . import report, sandbox, scan, validate, withhold
 from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
 from .progress import Progress
 from .submissions import Submission, find_submissions
@@ -141,6 +142,11 @@ class Grader:
 
         self.template = make_course(self.work / "template", self.assignment, self.notebooks_dir)
         run_converter(GenerateAssignment, nbgrader_config(self.template), assignment_id=self.assignment)
+        # the students' kernels run the test cells without their expected values (autograder.withhold)
+        self.withheld = make_course(self.work / "withheld", self.assignment, self.notebooks_dir)
+        source = self.withheld / "source" / self.assignment / f"{self.notebook}.ipynb"
+        withhold.withhold_notebook(source, source)
+        run_converter(GenerateAssignment, nbgrader_config(self.withheld), assignment_id=self.assignment)
         new_sqlite = self.db_url.startswith("sqlite:///") and not pathlib.Path(self.db_url[10:]).exists()
         if new_sqlite:  # the same as running generate_assignment into it, a few seconds sooner
             shutil.copy(self.template / "gradebook.db", self.db_url[10:])
@@ -151,24 +157,25 @@ class Grader:
         self.released = nbformat.read(self.template / "release" / self.assignment / f"{self.notebook}.ipynb",
                                       as_version=4)
 
-    def _grade_solution(self, worker: sandbox.Worker) -> dict[str, int]:
-        """Grade the instructor's solution: the number of records each test cell sends.
-        InstructorError if it does not earn every automatic point (a broken test or solution)."""
+    def _grade_solution(self, worker: sandbox.Worker) -> dict[str, list[dict]]:
+        """Grade the instructor's solution: the records of every check of each test cell, expected
+        values included (``autograder.scoring``). InstructorError if it does not earn every automatic
+        point (a broken test or solution)."""
         solution = self.notebooks_dir / self.assignment / f"{self.notebook}.ipynb"
-        course = self._new_course(worker, "solution", [(solution, solution.name)])
+        course = self._new_course(worker, "solution", [(solution, solution.name)], self.template)
         try:
             outcome = self._run(worker, course, "solution", None)
         finally:
             worker.clear_slot()
         if outcome.get("status") != "ok":
             raise InstructorError(f"the solution notebook could not be graded: {outcome.get('status')}")
-        lost = {gid: why for gid, why in outcome["failures"].items()}
-        lost.update({item.grade_id: "failed" for item in self.items if not item.manual
+        lost = {gid: "; ".join(why) for gid, why in outcome["messages"].items() if why}
+        lost.update({item.grade_id: lost.get(item.grade_id, "failed") for item in self.items if not item.manual
                      and outcome["grades"][item.grade_id]["score"] != item.points})
         if lost:
             raise InstructorError("the solution notebook does not pass its own tests: "
                                   + "; ".join(f"{gid} ({why})" for gid, why in sorted(lost.items()))
-                                  + " (every test cell must run autograder.checks, e.g. end with checks.passed(...))")
+                                  + " (every test cell must run a check of autograder.checks)")
         return outcome["records"]
 
     def _grade_all(self, submissions: list[Submission], workers: list[sandbox.Worker]) -> list[Result]:
@@ -221,12 +228,14 @@ class Grader:
             worker.clear_slot()
             self.idle.put(worker)
 
-    def _new_course(self, worker: sandbox.Worker, student: str, files: list[tuple[pathlib.Path, str]]) -> pathlib.Path:
-        """A fresh course directory in the worker's slot, with ``files`` submitted by ``student``."""
+    def _new_course(self, worker: sandbox.Worker, student: str, files: list[tuple[pathlib.Path, str]],
+                    template: pathlib.Path) -> pathlib.Path:
+        """A fresh course directory in the worker's slot, with ``files`` submitted by ``student``;
+        its gradebook (and so the test cells autograde runs) is ``template``'s."""
         course = worker.slot / "course"
         data = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
-        shutil.copytree(self.template / "source" / self.assignment, course / "source" / self.assignment, ignore=data)
-        shutil.copy(self.template / "gradebook.db", course / "gradebook.db")
+        shutil.copytree(template / "source" / self.assignment, course / "source" / self.assignment, ignore=data)
+        shutil.copy(template / "gradebook.db", course / "gradebook.db")
         shutil.copytree(self.template / "matplotlib", course / "home" / "matplotlib")
         submitted = course / "submitted" / student / self.assignment
         submitted.mkdir(parents=True)
@@ -262,7 +271,7 @@ class Grader:
         except validate.NotebookProblem as exc:
             return self._failed(student, f"error: {exc}")
         findings = scan.scan_code(repaired, self.released)
-        course = self._new_course(worker, student, [])
+        course = self._new_course(worker, student, [], self.withheld)
         nbformat.write(repaired, course / "submitted" / student / self.assignment / notebook)
         outcome = self._run(worker, course, student, self.reference)
         if outcome["status"] == "timeout":

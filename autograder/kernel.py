@@ -24,7 +24,7 @@ from . import records, sandbox
 MAX_TEXT = 20_000  # characters of text (stdout, stderr, text/plain) kept per cell
 MAX_RICH = 2_000_000  # bytes of images and HTML kept per cell
 MAX_RECORDS = 20_000_000  # bytes of check records kept per cell
-KERNEL_ENV = {"AUTOGRADER_RECORDS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "MPLBACKEND": "Agg"}
 
 
@@ -36,6 +36,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     ipc_dir = Unicode(help="folder of the kernel's sockets, shared with it").tag(config=True)
     data_dir = Unicode("", help="files to put, read-only, in the kernel's working directory").tag(config=True)
     font_cache = Unicode("", help="matplotlib's font list, to put in the kernel's cache folder").tag(config=True)
+    mode = Unicode("grading", help="AUTOGRADER_MODE of the kernel: reference (the solution) or grading "
+                   "(a student's notebook), see autograder.records").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -50,7 +52,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         self.kernel_spec.interrupt_mode = "message"  # signals cannot cross into the sandbox
-        env = {**kw.get("env", os.environ), **KERNEL_ENV}
+        env = {**kw.get("env", os.environ), **KERNEL_ENV, "AUTOGRADER_MODE": self.mode}
         private = ("JPY_", "IPYTHON", "JUPYTER", "MPLCONFIG") if self.sandboxed else ("JPY_",)  # host paths
         kw["env"] = {k: v for k, v in env.items() if not k.startswith(private)}
         return await super()._async_pre_start_kernel(**kw)

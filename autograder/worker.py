@@ -3,14 +3,15 @@
 It reads requests on stdin, one JSON object per line: ``course`` (that student's own
 nbgrader course directory, made by ``autograder.grade``: gradebook, data files,
 ``submitted/STUDENT/ASSIGNMENT/``), ``assignment``, ``student``, ``timeout`` (seconds per
-cell), ``sandboxed``, ``uid`` (the kernel's user id), ``reference`` (grade_id -> the number
-of check records the solution's test cell sends; absent when grading the solution
-itself). It runs nbgrader's autograde there with the kernel in its sandbox
-(``autograder.kernel``), scores each test cell from its verified records
-(``autograder.records``) instead of nbgrader's reading of the outputs, puts those scores
-into the course's gradebook, generates the feedback, and writes ``COURSE/result.json``:
-``{"status", "grades": {grade_id: {"score", "max_score", "needs_manual_grade"}}, "records":
-{grade_id: count}, "failures": {grade_id: why}}``.
+cell), ``sandboxed``, ``uid`` (the kernel's user id), ``reference`` (grade_id -> the
+solution's check records of that test cell; None when grading the solution itself). It
+runs nbgrader's autograde there with the kernel in its sandbox (``autograder.kernel``),
+scores each test cell here, from the records its checks sent, against the solution's
+(``autograder.scoring``), instead of nbgrader's reading of the outputs, puts those scores
+into the course's gradebook, writes the messages for the feedback to ``COURSE/messages.json``,
+generates the feedback, and writes ``COURSE/result.json``: ``{"status", "grades": {grade_id:
+{"score", "max_score", "needs_manual_grade"}}, "messages": {grade_id: [line, ...]},
+"records": {grade_id: [record, ...]}}`` (records: the solution's run only).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import traceback
 
 import nbformat
 
-from . import records
+from . import scoring
 from .course import nbgrader_config, run_converter
 
 
@@ -38,26 +39,29 @@ def explain(message: str) -> str:
     return "nbgrader failed"
 
 
-def score_test_cells(notebook: pathlib.Path, reference: dict[str, int] | None) -> tuple[dict, dict, dict]:
-    """From the autograded notebook: (grade_id -> points earned, -> records sent, -> why it failed)
-    for every autograded test cell. Points need a verified run (``records.cell_passed``); a cell
-    that fails only that gets a line saying why, for the feedback."""
+def score_test_cells(notebook: pathlib.Path, reference: dict[str, list] | None) -> tuple[dict, dict, dict]:
+    """From the autograded notebook: (grade_id -> points earned, -> the messages for the feedback,
+    -> the solution's records) for every autograded test cell.
+
+    With ``reference`` (a student's notebook), each cell is judged on this side against the
+    solution's records of it (``autograder.scoring``). Without (the solution itself), a cell
+    earns its points when it ran its checks without an error, and its records become the
+    reference; a cell that cannot serve as one has a message saying why.
+    """
     nb = nbformat.read(notebook, as_version=4)
-    scores, counts, failures = {}, {}, {}
+    scores, messages, found = {}, {}, {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
             continue
         grade_id = meta["grade_id"]
-        counts[grade_id] = len(records.cell_records(cell))
-        ok, why = records.cell_passed(cell, (reference or {}).get(grade_id, 0))
+        if reference is None:
+            found[grade_id], why = scoring.reference_records(cell)
+            ok, messages[grade_id] = why is None, [why] if why else []
+        else:
+            ok, messages[grade_id] = scoring.score_cell(cell, reference.get(grade_id, []))
         scores[grade_id] = float(meta.get("points", 0)) if ok else 0.0
-        if why:
-            failures[grade_id] = why
-            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=f"0 points: {why}.\n"))
-    if failures:
-        nbformat.write(nb, notebook)
-    return scores, counts, failures
+    return scores, messages, found
 
 
 def save_scores(db_url: str, assignment: str, student: str, scores: dict[str, float]) -> dict:
@@ -89,6 +93,7 @@ def configure_kernel(config, course: pathlib.Path, assignment: str, request: dic
         BoundedExecute if pp.__name__ == "Execute" else pp for pp in Autograde.class_traits()["autograde_preprocessors"].default()]
     kernel = config.SandboxedKernelManager
     kernel.sandboxed, kernel.uid, kernel.ipc_dir = request["sandboxed"], request["uid"], str(ipc)
+    kernel.mode = "reference" if request.get("reference") is None else "grading"
     kernel.data_dir, kernel.font_cache = str(course / "source" / assignment), str(course / "home" / "matplotlib")
 
 
@@ -111,9 +116,10 @@ def grade(course: pathlib.Path, request: dict) -> dict:
         traceback.print_exc()  # into the student's log, for the instructor
         return {"status": f"error: {explain(str(exc))}"}
     graded = next((course / "autograded" / student / assignment).glob("*.ipynb"))
-    scores, counts, failures = score_test_cells(graded, request.get("reference"))
+    scores, messages, found = score_test_cells(graded, request.get("reference"))
+    (course / "messages.json").write_text(json.dumps(messages))
     result = {"status": "ok", "grades": save_scores(config.CourseDirectory.db_url, assignment, student, scores),
-              "records": counts, "failures": failures}
+              "messages": messages, "records": found}
     run_converter(GenerateFeedback, config, assignment_id=assignment, student_id=student)
     return result
 

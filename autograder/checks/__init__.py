@@ -70,7 +70,7 @@ nnkit.datasets and nnkit.plot):
 Lower level: ``fail(problem, name, *, input, expected, received, hint)``, ``show(value)``,
 ``passed(name, count)``, ``watch_calls()``, ``forbidden_references(fn)``.
 """
-from .core import CheckFailure, as_answer, check_array, fail, passed, relative_error, show
+from .core import WITHHELD, CheckFailure, as_answer, check_array, check_value, expected, fail, passed, relative_error, show
 from .functions import ALL_PARTS, EDGE_Z, check_activation, check_derivative, check_gradient, check_loss, safe_call
 from .models import check_loss_curve, check_model_accuracy, check_parameters
 from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, check_from_scratch, forbidden_references, watch_calls
@@ -80,7 +80,7 @@ from .keras_models import check_keras_architecture, check_keras_compiled, check_
 from .notebook import check_defined  # variables a test cell needs (notebooks 04-06)
 
 __all__ = [
-    "CheckFailure", "as_answer", "check_array", "fail", "passed", "relative_error", "show",
+    "WITHHELD", "CheckFailure", "as_answer", "check_array", "check_value", "expected", "fail", "passed", "relative_error", "show",
     "ALL_PARTS", "EDGE_Z", "check_activation", "check_derivative", "check_gradient", "check_loss", "safe_call",
     "check_loss_curve", "check_model_accuracy", "check_parameters",
     "DEFAULT_ALLOWED", "DEFAULT_FORBIDDEN", "check_from_scratch", "forbidden_references", "watch_calls",

@@ -10,8 +10,9 @@ import warnings
 
 import numpy as np
 
-from ..records import emit
-from .core import _hint_for, as_answer, check_array, fail, passed, relative_error, show
+from .. import verdicts
+from ..records import GRADING
+from .core import WITHHELD, check_array, conclude, fail, passed, show, text
 from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, call_from_scratch
 
 __all__ = ["ALL_PARTS", "check_activation", "check_derivative", "check_loss", "check_gradient", "safe_call"]
@@ -44,12 +45,13 @@ def safe_call(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOW
             fail("Not implemented", name, hint="replace `raise NotImplementedError()` with your code")
         except (FloatingPointError, RuntimeWarning) as err:
             fail("Numerical warning", name, input=shown, received=f"{type(err).__name__}: {err}{_where(err)}",
+                 detail=_detail(err),
                  hint="an intermediate value overflowed or was 0/0 or log(0): rewrite so that exp never "
                       "sees a large positive number, e.g. with e = np.exp(-np.abs(z)) (at most 1) in both "
                       "cases; note that np.where(c, a, b) computes a and b for every element")
         except Exception as err:  # the student's code crashed: say where, not a traceback into the checks
             fail("Error", name, input=shown, received=f"{type(err).__name__}: {err}{_where(err)}",
-                 hint="your function raised an exception on this input")
+                 hint="your function raised an exception on this input", detail=_detail(err))
     for w in caught:
         print(f"note: {name} issued a {w.category.__name__}: {w.message}")
     for original, copy in zip(args, copies):
@@ -83,6 +85,14 @@ def _first_change(original, copy):
             if changed:
                 return changed
     return None
+
+
+def _detail(err):
+    """What the grader may show of an exception raised by the student's code: its type, and the
+    function and line where it happened (never its message, which the code chose)."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if _HERE not in f.filename]
+    where = {"function": frames[-1].name, "line": frames[-1].lineno} if frames else {}
+    return {"exception": type(err).__name__, **where}
 
 
 def _where(err):
@@ -119,18 +129,19 @@ def _check_elementwise(fn, expected_fn, name, parts, seed, rtol, atol, forbidden
     z = _elementwise_inputs(seed, avoid_zero)
     if "shape" in parts:
         for shaped in (z, z[0], z[:1, :1].reshape(1, 1, 1)):
-            out = as_answer(name, safe_call(fn, name, (shaped,), forbidden, allowed), show(shaped))
-            if out.shape != shaped.shape:
-                fail("Wrong shape", name, input=shaped, expected=f"shape {shaped.shape} (the shape of z)",
-                     received=f"shape {out.shape}", hint="an element-wise function keeps the shape of its input")
+            out = safe_call(fn, name, (shaped,), forbidden, allowed)
+            conclude("shape", name, verdicts.encode(out), None if GRADING else list(shaped.shape),
+                     input=text(shaped), hint="an element-wise function keeps the shape of its input")
             count += 1
     if "values" in parts:
         for zz in (z, np.linspace(-4.0, 4.0, 9) + (0.05 if avoid_zero else 0.0)):
-            check_array(name, safe_call(fn, name, (zz,), forbidden, allowed), expected_fn(zz), rtol, atol, input=zz)
+            check_array(name, safe_call(fn, name, (zz,), forbidden, allowed),
+                        WITHHELD if GRADING else expected_fn(zz), rtol, atol, input=zz)
             count += 1
     if "edges" in parts:
         edge = EDGE_Z[np.abs(EDGE_Z) > 1e-3] if avoid_zero else EDGE_Z
-        check_array(name, safe_call(fn, name, (edge,), forbidden, allowed), expected_fn(edge), rtol, atol,
+        check_array(name, safe_call(fn, name, (edge,), forbidden, allowed),
+                    WITHHELD if GRADING else expected_fn(edge), rtol, atol,
                     input=edge, hint="check large |z| (no overflow) and z = 0")
         count += 1
     return count
@@ -161,7 +172,7 @@ def check_derivative(fn, reference, name=None, *, parts=ALL_PARTS, seed=0, rtol=
     """
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     name = name or getattr(fn, "__name__", "your derivative")
-    expected = getattr(reference, "derivative", reference)
+    expected = None if GRADING else getattr(reference, "derivative", reference)
     count = _check_elementwise(fn, expected, name, _parts(parts), seed, rtol, atol, forbidden, allowed, True)
     passed(name, count, verbose)
 
@@ -203,20 +214,21 @@ def check_loss(fn, reference, name=None, *, kind="binary", parts=ALL_PARTS, seed
     y, p = _loss_inputs(kind, seed)
     shown = f"y_true={show(y)}, y_pred={show(p)}"
     if "shape" in parts:
-        out = as_answer(name, safe_call(fn, name, (y, p), forbidden, allowed), shown)
-        if out.shape != ():
-            fail("Wrong shape", name, input=shown, expected="a single number (shape ())",
-                 received=f"shape {out.shape}", hint="average the per-sample losses over the samples")
+        out = safe_call(fn, name, (y, p), forbidden, allowed)
+        conclude("shape", name, verdicts.encode(out), None if GRADING else [], input=shown,
+                 hint="a loss is a single number: average the per-sample losses over the samples")
         count += 1
     if "values" in parts:
         for s in (seed, seed + 1):
             y, p = _loss_inputs(kind, s)
-            check_array(name, safe_call(fn, name, (y, p), forbidden, allowed), reference(y, p), rtol, atol,
+            check_array(name, safe_call(fn, name, (y, p), forbidden, allowed),
+                        WITHHELD if GRADING else reference(y, p), rtol, atol,
                         input=f"y_true={show(y)}, y_pred={show(p)}", n_samples=len(y))
             count += 1
     if "edges" in parts:
         y, p = _loss_edges(kind)
-        check_array(name, safe_call(fn, name, (y, p), forbidden, allowed), reference(y, p), rtol, atol,
+        check_array(name, safe_call(fn, name, (y, p), forbidden, allowed),
+                    WITHHELD if GRADING else reference(y, p), rtol, atol,
                     input=f"y_true={show(y)}, y_pred={show(p)}", n_samples=len(y),
                     hint="clip the probabilities to [1e-7, 1 - 1e-7] before taking the log")
         count += 1
@@ -236,29 +248,18 @@ def check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=
     hint spot a missing 1/n.  Returns None (see the package docstring).
     """
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
-    from nnkit.gradcheck import numerical_gradient
+    want = None
+    if not GRADING:
+        from nnkit.gradcheck import numerical_gradient
 
-    got = as_answer(name, analytic)
-    if numeric is None:
-        if f is None or x is None:
-            raise ValueError("check_gradient needs numeric=..., or f=... and x=...")
-        numeric = numerical_gradient(f, x, h)
-    numeric = np.asarray(numeric, dtype=np.float64)
-    if got.shape != numeric.shape:
-        fail("Wrong shape", name, expected=f"shape {numeric.shape}", received=f"shape {got.shape}",
-             hint="a gradient has the shape of the parameter it belongs to")
-    if got.dtype.kind not in "biuf":
-        fail("Wrong dtype", name, expected="numbers", received=f"dtype {got.dtype}")
-    if not np.all(np.isfinite(got)):
-        fail("Not finite", name, expected=numeric, received=got, hint="look for overflow in exp or log(0)")
-    error = relative_error(got, numeric)
-    verdict = "good" if error < 1e-7 else "acceptable near a kink" if error < 1e-4 else "too large"
-    line = f"{name}: relative error {error:.2e} (aim for < {tol:.0e}; {verdict})"
-    if error > tol:
-        guess = _hint_for(got, numeric, n_samples)
-        fail("Wrong gradient", name, expected=numeric, received=got,
-             hint=f"relative error {error:.2e} > {tol:.0e}; " + (guess or "above 1e-2 the formula is wrong "
-                  "(a sign, a missing 1/n, a transpose or the wrong axis in a sum)"))
-    emit("gradient", name, analytic=got, numeric=numeric, tol=float(tol))
-    if verbose:
-        print(f"\u2713 {line} (hidden tests will also run at grading)")
+        if numeric is None:
+            if f is None or x is None:
+                raise ValueError("check_gradient needs numeric=..., or f=... and x=...")
+            numeric = numerical_gradient(f, x, h)
+        want = verdicts.encode(np.asarray(numeric, dtype=np.float64))
+    conclude("gradient", name, verdicts.encode(analytic), want, tol=float(tol), n_samples=n_samples)
+    if verbose and not GRADING:
+        error = verdicts.relative_error(analytic, numeric)
+        verdict = "good" if error < 1e-7 else "acceptable near a kink" if error < 1e-4 else "too large"
+        print(f"\u2713 {name}: relative error {error:.2e} (aim for < {tol:.0e}; {verdict}) "
+              "(hidden tests will also run at grading)")

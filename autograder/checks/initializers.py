@@ -9,7 +9,9 @@ deviations, which tells a normal from a uniform or a truncated normal.
 """
 import numpy as np
 
-from .core import as_answer, fail, passed, show
+from ..records import GRADING
+from ..verdicts import encode
+from .core import conclude, passed
 from .functions import safe_call
 from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN
 
@@ -27,21 +29,13 @@ INITIALIZERS = {
 INITIALIZERS["glorot_uniform"] = INITIALIZERS["xavier_uniform"]
 INITIALIZERS["glorot_normal"] = INITIALIZERS["xavier_normal"]
 
-# Share of a distribution with standard deviation 1 that lies beyond 1 and 2 standard deviations.
-_TAILS = {"uniform": (1.0 - 1.0 / np.sqrt(3.0), 0.0), "normal": (0.31731050786291415, 0.04550026389635842)}
-
-
 def _draw(fn, name, n_in, n_out, seed, forbidden, allowed):
-    rng = np.random.default_rng(seed)
+    """``fn(n_in, n_out, rng)`` on a fresh generator, and the input as text; its shape is checked."""
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     shown = f"n_in={n_in}, n_out={n_out}, rng=np.random.default_rng({seed})"
-    W = as_answer(name, safe_call(fn, name, (n_in, n_out, rng), forbidden, allowed), shown)
-    if W.shape != (n_in, n_out):
-        fail("Wrong shape", name, input=shown, expected=f"shape ({n_in}, {n_out})", received=f"shape {W.shape}",
+    W = safe_call(fn, name, (n_in, n_out, np.random.default_rng(seed)), forbidden, allowed)
+    conclude("shape", name, encode(W), None if GRADING else [n_in, n_out], input=shown,
              hint="pass size=(n_in, n_out) to the generator's method")
-    if W.dtype.kind != "f":
-        fail("Wrong dtype", name, input=shown, expected="floats", received=f"dtype {W.dtype}")
-    if not np.all(np.isfinite(W)):
-        fail("Not finite", name, input=shown, received=W)
     return W, shown
 
 
@@ -49,12 +43,13 @@ def check_initializer(fn, kind, name=None, *, parts=INIT_PARTS, shape=(300, 300)
                       forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, verbose=True):
     """Check ``fn(n_in, n_out, rng)`` against the initialiser called ``kind`` (a key of :data:`INITIALIZERS`).
 
-    Parts: ``"shape"`` (a float ``(n_in, n_out)`` array for a few shapes),
-    ``"statistics"`` (a ``shape`` sample: mean 0, the formula's standard
-    deviation within 3 %, a uniform's bound, the share of values beyond
+    Parts: ``"shape"`` (an ``(n_in, n_out)`` array for a few shapes),
+    ``"statistics"`` (a ``shape`` sample, judged by ``autograder.verdicts``: mean 0, the
+    formula's standard deviation within 3 %, a uniform's bound, the share of values beyond
     one and two standard deviations within 0.015 of the distribution's),
     ``"rng"`` (the same seed gives the same matrix, another seed another).
     """
+    __tracebackhide__ = True  # IPython shows the student our message, not our frames
     if kind not in INITIALIZERS:
         raise ValueError(f"kind must be one of {sorted(INITIALIZERS)}, got {kind!r}")
     name = name or getattr(fn, "__name__", kind)
@@ -68,44 +63,14 @@ def check_initializer(fn, kind, name=None, *, parts=INIT_PARTS, shape=(300, 300)
             _draw(fn, name, n_in, n_out, seed, forbidden, allowed)
             count += 1
     if "statistics" in parts:
-        n_in, n_out = shape
-        W, shown = _draw(fn, name, n_in, n_out, seed, forbidden, allowed)
-        std = std_of(n_in, n_out)
-        formula = f"{distribution} with standard deviation {std:.5g}"
-        if abs(W.mean()) > 10 * std / np.sqrt(W.size):
-            fail("Wrong value", name, input=shown, expected=f"mean 0 ({formula})", received=f"mean {W.mean():.4g}",
-                 hint="the weights must be centred on 0")
-        if abs(W.std() / std - 1.0) > 0.03:
-            fail("Wrong value", name, input=shown, expected=f"standard deviation {std:.5g}",
-                 received=f"standard deviation {W.std():.5g} (ratio {W.std() / std:.3f})",
-                 hint="check the formula: which of n_in, n_out goes in, and the 2 or the 6 (a uniform on "
-                      "[-r, r] has standard deviation r / sqrt(3)); NumPy's normal() takes the standard "
-                      "deviation, not the variance")
-        if distribution == "uniform" and np.abs(W).max() > np.sqrt(3.0) * std * (1 + 1e-9):
-            fail("Wrong value", name, input=shown, expected=f"all values in [-{np.sqrt(3) * std:.5g}, "
-                 f"{np.sqrt(3) * std:.5g}]", received=f"largest |value| {np.abs(W).max():.5g}",
-                 hint="draw from a uniform distribution on [-r, r]")
-        for k, share in zip((1, 2), _TAILS[distribution]):
-            got = float(np.mean(np.abs(W) > k * std))
-            if abs(got - share) > 0.015:
-                fail("Wrong value", name, input=shown,
-                     expected=f"about {share:.1%} of the values beyond {k} standard deviation{'s' * (k > 1)} "
-                              f"(a {distribution} distribution)",
-                     received=f"{got:.1%}",
-                     hint=f"draw from a {'plain (not truncated) ' * (distribution == 'normal')}{distribution} "
-                          f"distribution")
+        W, shown = _draw(fn, name, *shape, seed, forbidden, allowed)
+        conclude("initializer", name, {"statistics": encode(W)}, None, input=shown, distribution=distribution,
+                 std=float(std_of(*shape)))
         count += 4 + (distribution == "uniform")
     if "rng" in parts:
-        first, shown = _draw(fn, name, 4, 3, seed, forbidden, allowed)
-        again, _ = _draw(fn, name, 4, 3, seed, forbidden, allowed)
-        other, _ = _draw(fn, name, 4, 3, seed + 1, forbidden, allowed)
-        if not np.array_equal(first, again):
-            fail("Wrong value", name, input=shown, expected=first, received=again,
-                 hint="two calls with generators of the same seed must give the same matrix: draw from `rng`, "
-                      "not from np.random")
-        if np.array_equal(first, other):
-            fail("Wrong value", name, input=f"seeds {seed} and {seed + 1}",
-                 expected="two different matrices", received=show(first),
-                 hint="the result must depend on the generator `rng` it is given")
+        draws = [_draw(fn, name, 4, 3, s, forbidden, allowed)[0] for s in (seed, seed, seed + 1)]
+        conclude("initializer", name, {"rng": [encode(W) for W in draws]}, None,
+                 input=f"n_in=4, n_out=3, rng=np.random.default_rng({seed}) twice, then seed {seed + 1}",
+                 distribution=distribution, std=float(std_of(4, 3)))
         count += 2
-    passed(name, count, verbose)
+    passed(name, count, verbose and not GRADING)
