@@ -1,0 +1,64 @@
+"""Every assignment graded as ``autograder grade`` does: scores decided on the host, no expected value in the kernel.
+
+For each assignment of ``notebooks/``: its read-only cells follow the contract of
+``autograder.withhold`` (nothing computes an expected value once withheld, every test cell
+runs a check), and grading, with the sandbox on, the student version filled with the
+independent answers of ``tests/notebooks/independent/`` gives every automatic point, the
+untouched student version none.
+"""
+import csv
+
+import nbformat
+import pytest
+
+from autograder import withhold
+from grading_helpers import grade
+from released_notebooks import ASSIGNMENTS, independent, released, source
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_read_only_cells_compute_no_expected_value_once_withheld(assignment):
+    found = {}
+    for cell in source(assignment).cells:
+        if withhold.is_instructor_code(cell):
+            problems = withhold.violations(cell.source, test_cell=withhold.is_test_cell(cell))
+            if problems:
+                found[cell.metadata["nbgrader"]["grade_id"]] = problems
+    assert found == {}
+
+
+def test_withholding_removes_expected_arguments_and_reference_helpers():
+    cell = '''def reference_y(x):
+    return nnkit.activations.sigmoid(x)
+
+got = checks.safe_call(f, "f", (x,))
+checks.check_array("f(x)", got, reference_y(x), rtol=1e-6)
+checks.check_array("f(0)", f(0.0), expected=0.5)
+checks.check_gradient("dW", dW, f=lambda w: loss(w), x=W)
+checks.check_activation(sigmoid, nnkit.activations.sigmoid, parts="values")
+'''
+    withheld = withhold.withhold_cell(cell)
+    assert "reference_y" not in withheld and "nnkit" not in withheld and "0.5" not in withheld
+    assert withheld.count("checks.WITHHELD") == 4
+    assert "rtol=1e-06" in withheld and "x=W" in withheld  # parameters and inputs stay
+    assert withhold.violations(cell) == []
+    assert withhold.violations("y = nnkit.activations.sigmoid(x)\nchecks.check_array('y', f(x), y)\n") == [
+        "nnkit.activations outside a check's expected argument",
+        "nnkit.activations.sigmoid outside a check's expected argument"]
+    assert withhold.violations("print(1)\n") == ["no check of autograder.checks: the cell would earn nothing"]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_independent_answers_score_in_full_and_an_untouched_notebook_nothing(assignment, tmp_path):
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    nbformat.write(independent(assignment), submissions / "independent.ipynb")
+    nbformat.write(released(assignment), submissions / "untouched.ipynb")
+    run = grade(assignment, submissions, tmp_path / "out", "--jobs", "2", "--timeout", "300")
+    assert run.returncode == 0, run.stderr
+    with open(tmp_path / "out" / "grades.csv", newline="") as f:
+        rows = {row["student_id"]: row for row in csv.DictReader(f)}
+    auto = [cell.metadata["nbgrader"] for cell in source(assignment).cells if withhold.is_test_cell(cell)]
+    for meta in auto:
+        assert float(rows["independent"][meta["grade_id"]]) == meta["points"], (meta["grade_id"], rows["independent"])
+        assert float(rows["untouched"][meta["grade_id"]]) == 0, (meta["grade_id"], rows["untouched"])
