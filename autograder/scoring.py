@@ -21,7 +21,7 @@ import re
 from . import records, verdicts
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,59}$")
-NAME = re.compile(r"[^\w\s()\[\],.=+\-*/:'<>]")
+NAME = re.compile(r"[^\w\s()\[\],.=+\-*/:']")
 
 
 def reference_records(cell) -> tuple[list[dict], str | None]:
