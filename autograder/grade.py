@@ -30,7 +30,7 @@ import warnings
 
 import nbformat
 
-from . import report, sandbox, scan, validate, withhold
+from . import from_scratch, report, sandbox, scan, validate, withhold
 from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
 from .progress import Progress
 from .submissions import Submission, find_submissions
@@ -95,6 +95,7 @@ class Grader:
         self.db_url = db_url or f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
         self.student = student
         self.items = items_of(notebooks_dir / assignment_id / f"{self.notebook}.ipynb")
+        self.source = nbformat.read(notebooks_dir / assignment_id / f"{self.notebook}.ipynb", as_version=4)
         self.stream = stream or sys.stderr
         self.sandboxed = sandboxed
 
@@ -244,10 +245,12 @@ class Grader:
             shutil.copy(src, submitted / rel)
         return course
 
-    def _run(self, worker: sandbox.Worker, course: pathlib.Path, student: str, reference: dict | None) -> dict:
+    def _run(self, worker: sandbox.Worker, course: pathlib.Path, student: str, reference: dict | None,
+             not_from_scratch: dict | None = None) -> dict:
         """Have ``worker`` grade ``student`` in ``course``: the worker's result.json, or a status saying why not."""
         request = {"course": str(course), "assignment": self.assignment, "student": student, "timeout": self.timeout,
-                   "sandboxed": self.sandboxed, "uid": sandbox.UID_BASE + worker.index, "reference": reference}
+                   "sandboxed": self.sandboxed, "uid": sandbox.UID_BASE + worker.index, "reference": reference,
+                   "not_from_scratch": not_from_scratch or {}}
         try:
             finished = worker.grade(request, self.timeout)
         except sandbox.WorkerDied as exc:
@@ -271,9 +274,10 @@ class Grader:
         except validate.NotebookProblem as exc:
             return self._failed(student, f"error: {exc}")
         findings = scan.scan_code(repaired, self.released)
+        not_from_scratch = from_scratch.violations(repaired, self.source)
         course = self._new_course(worker, student, [], self.withheld)
         nbformat.write(repaired, course / "submitted" / student / self.assignment / notebook)
-        outcome = self._run(worker, course, student, self.reference)
+        outcome = self._run(worker, course, student, self.reference, not_from_scratch)
         if outcome["status"] == "timeout":
             return self._failed(student, "timeout", f"grading took longer than {self.timeout} s")
         if outcome["status"] != "ok":

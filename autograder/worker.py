@@ -117,6 +117,9 @@ def grade(course: pathlib.Path, request: dict) -> dict:
         return {"status": f"error: {explain(str(exc))}"}
     graded = next((course / "autograded" / student / assignment).glob("*.ipynb"))
     scores, messages, found = score_test_cells(graded, request.get("reference"))
+    for grade_id, why in request.get("not_from_scratch", {}).items():  # autograder.from_scratch, on the host
+        if grade_id in scores:
+            scores[grade_id], messages[grade_id] = 0.0, [why]
     (course / "messages.json").write_text(json.dumps(messages))
     result = {"status": "ok", "grades": save_scores(config.CourseDirectory.db_url, assignment, student, scores),
               "messages": messages, "records": found}
