@@ -32,6 +32,7 @@ import nbformat
 
 from . import from_scratch, report, sandbox, scan, validate, withhold
 from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
+from .printable import spreadsheet_cell
 from .progress import Progress
 from .submissions import Submission, find_submissions
 
@@ -48,12 +49,18 @@ class Item:
 @dataclasses.dataclass
 class Result:
     student_id: str
-    status: str
+    status: str  # ok, needs review: ..., timeout, error: ...
     scores: dict[str, float | None]  # grade_id -> points; None while it needs review
+    notes: list[str] = dataclasses.field(default_factory=list)  # for the instructor; they change no score
 
     @property
     def score(self) -> float:
         return sum(s or 0 for s in self.scores.values())
+
+    @property
+    def status_line(self) -> str:
+        """The status as grades.csv and the progress line show it: ``ok; notes: <note>; <note>``."""
+        return f"{self.status}; notes: {brief(self.notes)}" if self.notes else self.status
 
 
 def items_of(source_notebook: pathlib.Path) -> list[Item]:
@@ -195,7 +202,7 @@ class Grader:
                     result = future.result()
                     self._record(gb, result)
                     results.append(result)
-                    progress.update(result.student_id, result.status,
+                    progress.update(result.student_id, result.status_line,
                                     f"{fmt(result.score)}/{fmt(self.max_score)}")
             except BaseException:  # Ctrl-C: stop now, not after every queued student
                 for future in futures:
@@ -215,11 +222,11 @@ class Grader:
     def _grade_one(self, sub: Submission) -> Result:
         (self.out / "logs" / f"{sub.student_id}.log").unlink(missing_ok=True)
         try:
-            if sub.error:
-                return self._failed(sub.student_id, sub.error)
-            return self._grade_submission(sub)
+            result = self._failed(sub.student_id, sub.error) if sub.error else self._grade_submission(sub)
         except Exception as exc:  # a bug of ours must not stop the others either
-            return self._failed(sub.student_id, f"error: internal error of the autograder ({exc})")
+            result = self._failed(sub.student_id, f"error: internal error of the autograder ({exc})")
+        result.notes[:0] = sub.notes
+        return result
 
     def _grade_submission(self, sub: Submission) -> Result:
         worker = self.idle.get()
@@ -333,20 +340,22 @@ class Grader:
 
     # -- outputs ---------------------------------------------------------------------------
     def _write_csv(self, results: list[Result]) -> list[dict[str, str]]:
-        """Write grades.csv (sorted by student id); a one-student run replaces just that row."""
-        columns = ["student_id", "status", "score", "max_score"] + [item.grade_id for item in self.items]
+        """Write grades.csv (sorted by student id); a one-student run replaces just that row.
+        Every cell is printable and none is a formula (``autograder.printable.spreadsheet_cell``)."""
+        columns = ["student_id", "status", "notes", "score", "max_score"] + [item.grade_id for item in self.items]
         rows = {}
         path = self.out / "grades.csv"
         if self.student is not None and path.exists():
             with open(path, newline="") as f:
                 rows = {row["student_id"]: row for row in csv.DictReader(f)}
         for r in results:
-            rows[r.student_id] = {"student_id": r.student_id, "status": r.status, "score": fmt(r.score),
-                                  "max_score": fmt(self.max_score),
+            rows[r.student_id] = {"student_id": r.student_id, "status": r.status_line, "notes": "; ".join(r.notes),
+                                  "score": fmt(r.score), "max_score": fmt(self.max_score),
                                   **{gid: fmt(score) for gid, score in r.scores.items()}}
-        ordered = [rows[k] for k in sorted(rows)]
+        ordered = [{column: spreadsheet_cell(row.get(column) or "") for column in columns}
+                   for _, row in sorted(rows.items())]
         with open(path, "w", newline="") as f:
-            writer = csv.DictWriter(f, columns, restval="", extrasaction="ignore")
+            writer = csv.DictWriter(f, columns)
             writer.writeheader()
             writer.writerows(ordered)
         return ordered

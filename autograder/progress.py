@@ -1,12 +1,15 @@
 """A progress line on stderr: done/total, failures, ETA (no dependency).
 
 On a terminal it redraws one line; otherwise (CI logs, ``| tee``) it prints one line per
-finished student.
+finished student. Student ids and statuses are printed through ``autograder.printable``: nothing
+handed in can send an escape sequence to the terminal or break the line.
 """
 from __future__ import annotations
 
 import sys
 import time
+
+from .printable import printable
 
 
 def _duration(seconds: float) -> str:
@@ -39,7 +42,7 @@ class Progress:
             end = "\n" if self.done == self.total else ""
             self.stream.write(f"\r[{bar}] {counts}, ETA {self.eta()}\x1b[K{end}")
         else:
-            self.stream.write(f"[{counts}, ETA {self.eta()}] {student}: {status}, {score}\n")
+            self.stream.write(f"[{counts}, ETA {self.eta()}] {printable(student)}: {printable(status)}, {score}\n")
         self.stream.flush()
 
     def elapsed(self) -> str:

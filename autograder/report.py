@@ -72,7 +72,7 @@ def _write_png(path, assignment, groups, max_score, rates) -> None:
 def _write_md(path, assignment, items, rows, scores, max_score, rates, n_graded, n_left_out) -> None:
     statuses = {}
     for row in rows:
-        key = row["status"].split(":")[0]
+        key = row["status"].split(":")[0].split(";")[0]  # "ok; notes: ..." counts as ok
         statuses[key] = statuses.get(key, 0) + 1
     mean = sum(scores) / len(scores) if scores else 0.0
     lines = [f"# {assignment}: summary", "",

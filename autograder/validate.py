@@ -1,5 +1,11 @@
 """Read a submitted notebook on the grading host and give it back with trusted metadata only.
 
+``read_notebook(path)`` reads with suspicion: only a regular file, never through a symbolic
+link, never a named pipe or a device (they are refused unread, not waited on), at most
+MAX_BYTES: the file is checked with ``lstat``, opened with ``O_NOFOLLOW | O_NONBLOCK``, checked
+again on the opened descriptor (``fstat``: the same file, still regular, its size) and read from
+that descriptor, never more than MAX_BYTES + 1 bytes.
+
 ``repair_notebook(path, released)`` trusts nothing in the submission's metadata. Each cell
 whose nbgrader ``grade_id`` is in the released (student) version of the assignment gets
 that cell's metadata and cell type; any other cell's metadata, and metadata naming an
@@ -12,26 +18,74 @@ from __future__ import annotations
 
 import copy
 import difflib
+import errno
 import json
+import os
 import pathlib
+import stat
 
 import nbformat
 
 
 MAX_BYTES = 50 * 2**20  # a notebook is read into memory: a larger file is refused unread
+OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+         (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
 class NotebookProblem(Exception):
-    """The file cannot be graded: not UTF-8 text, not JSON, or not a valid notebook."""
+    """The file cannot be graded: not a regular file, too large, not UTF-8 text, not JSON, or not a valid notebook."""
+
+
+def file_kind(mode: int) -> str | None:
+    """None for a regular file, else what it is (``"a symbolic link"``, ``"a named pipe"``, ...)."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in KINDS if test(mode)), "not a regular file")
+
+
+def _too_large(size: int) -> NotebookProblem:
+    return NotebookProblem(f"notebook too large ({size / 2**20:.0f} MiB; at most {MAX_BYTES // 2**20} MiB)")
+
+
+def read_regular_file(path: pathlib.Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file ``path`` (see the module's docstring); NotebookProblem if it is
+    anything else or larger than ``limit`` bytes."""
+    try:
+        before = os.lstat(path)
+        if file_kind(before.st_mode):  # refused before opening: opening a device may do something
+            raise NotebookProblem(f"{file_kind(before.st_mode)} (only regular files are graded)")
+        fd = os.open(path, OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # replaced by a link since the lstat
+            raise NotebookProblem("a symbolic link (only regular files are graded)") from None
+        raise NotebookProblem(f"cannot be read ({exc.strerror})") from None
+    try:
+        opened = os.fstat(fd)
+        if file_kind(opened.st_mode) or (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino):
+            raise NotebookProblem("replaced while it was read (only regular files are graded)")
+        if opened.st_size > limit:
+            raise _too_large(opened.st_size)
+        chunks, total = [], 0
+        while total <= limit:  # the file may grow while it is read: never more than limit + 1 bytes
+            chunk = os.read(fd, min(2**20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise _too_large(total)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise NotebookProblem(f"cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
 
 
 def read_notebook(path: pathlib.Path) -> nbformat.NotebookNode:
     """The notebook at ``path``; NotebookProblem saying what is wrong if it is not one."""
-    size = pathlib.Path(path).stat().st_size
-    if size > MAX_BYTES:
-        raise NotebookProblem(f"notebook too large ({size / 2**20:.0f} MiB; at most {MAX_BYTES // 2**20} MiB)")
     try:
-        text = pathlib.Path(path).read_bytes().decode("utf-8")
+        text = read_regular_file(pathlib.Path(path)).decode("utf-8")
     except UnicodeDecodeError:
         raise NotebookProblem("not a notebook (not UTF-8 text)") from None
     try:
@@ -52,9 +106,10 @@ def read_notebook(path: pathlib.Path) -> nbformat.NotebookNode:
 
 
 def check_notebook(path: pathlib.Path) -> str | None:
-    """None if ``path`` is a readable Jupyter notebook, else what is wrong with it."""
+    """None if ``path`` is a readable Jupyter notebook, else what is wrong with it. A student's own
+    notebook may be reached through a symbolic link (``autograder check``); it must still be a file."""
     try:
-        read_notebook(path)
+        read_notebook(pathlib.Path(path).resolve())
     except NotebookProblem as exc:
         return str(exc)
     return None

@@ -41,7 +41,7 @@ def test_csv_has_one_column_per_item_that_adds_up(graded, assignment):
     nb = nbformat.read(REPO / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
     items = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     table = rows(out / "grades.csv")
-    assert list(table[0]) == ["student_id", "status", "score", "max_score"] + items
+    assert list(table[0]) == ["student_id", "status", "notes", "score", "max_score"] + items
     assert [r["student_id"] for r in table] == sorted(r["student_id"] for r in table)
     for r in table:
         assert sum(float(r[i] or 0) for i in items) == pytest.approx(float(r["score"]))

@@ -2,6 +2,7 @@
 import json
 import os
 import pathlib
+import socket
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ for p in WRITES:
         writes[p] = type(exc).__name__
 seen["writes"] = writes
 try:
-    socket.create_connection(("1.1.1.1", 53), timeout=2)
+    socket.create_connection(("127.0.0.1", LISTENER), timeout=2)  # the test's own listener on the host
     seen["network"] = True
 except OSError:
     seen["network"] = False
@@ -49,11 +50,22 @@ def inside(tmp_path_factory):
     paths = [str(REPO_ROOT / "notebooks"), str(REPO_ROOT / "samples"), str(REPO_ROOT / "nnkit"), "/root/.bashrc",
              str(tmp / "data"), "/work/shared"]
     writes = [str(REPO_ROOT / "nnkit" / "x.py"), "/etc/x", "/usr/x", "points.csv", "mine.txt", str(ipc / "x")]
-    code = f"PATHS = {paths!r}\nWRITES = {writes!r}\n" + PROBE
+    listener = socket.create_server(("127.0.0.1", 0))  # tests target nothing but 127.0.0.1
+    socket.create_connection(listener.getsockname(), timeout=2).close()
+    listener.accept()[0].close()  # reachable from outside the sandbox
+    listener.setblocking(False)
+    code = f"PATHS = {paths!r}\nWRITES = {writes!r}\nLISTENER = {listener.getsockname()[1]}\n" + PROBE
     cmd = sandbox.bwrap_args(sandbox.UID_BASE, ipc, sandbox.Limits(), data) + [sys.executable, "-c", code]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout), paths, writes
+    seen = json.loads(done.stdout)
+    with listener:
+        try:
+            listener.accept()[0].close()
+            seen["listener reached"] = True
+        except BlockingIOError:
+            seen["listener reached"] = False
+    return seen, paths, writes
 
 
 def test_the_kernel_is_an_unprivileged_user_in_its_own_process_tree(inside):
@@ -80,7 +92,7 @@ def test_it_writes_only_its_working_directory_and_socket_folder(inside):
 
 def test_it_has_no_network_and_the_caps_are_set(inside):
     seen, _, _ = inside
-    assert seen["network"] is False
+    assert seen["network"] is False and seen["listener reached"] is False
     limits = sandbox.Limits()
     assert seen["limits"] == {"RLIMIT_AS": limits.memory, "RLIMIT_CPU": limits.cpu, "RLIMIT_NPROC": limits.processes,
                               "RLIMIT_FSIZE": limits.file_size, "RLIMIT_NOFILE": limits.open_files}
