@@ -3,7 +3,9 @@
 It reads requests on stdin, one JSON object per line: ``course`` (that student's own
 nbgrader course directory, made by ``autograder.grade``: gradebook, data files,
 ``submitted/STUDENT/ASSIGNMENT/``), ``assignment``, ``student``, ``timeout`` (seconds per
-cell), ``sandboxed``, ``uid`` (the kernel's user id), ``reference`` (grade_id -> the number
+cell: then the cell is interrupted and the notebook goes on), ``sandboxed``, ``uid`` (the
+kernel's user id), ``join`` (the start of the kernel's command line that puts it into its
+slot's cgroup, ``autograder.treecaps``), ``reference`` (grade_id -> the number
 of check records the solution's test cell sends; absent when grading the solution
 itself). It runs nbgrader's autograde there with the kernel in its sandbox
 (``autograder.kernel``), scores each test cell from its verified records
@@ -76,7 +78,9 @@ def save_scores(db_url: str, assignment: str, student: str, scores: dict[str, fl
 
 
 def configure_kernel(config, course: pathlib.Path, assignment: str, request: dict) -> None:
-    """Run the kernel with BoundedExecute in its sandbox, reached through ``COURSE/ipc``."""
+    """Run the kernel with BoundedExecute in its sandbox, reached through ``COURSE/ipc``: root's, and
+    writable by the kernel (sticky: it cannot remove the connection file) only until its sockets
+    exist (``SandboxedKernelManager.seal_ipc``)."""
     from nbgrader.converters import Autograde
 
     from .kernel import BoundedExecute
@@ -84,11 +88,12 @@ def configure_kernel(config, course: pathlib.Path, assignment: str, request: dic
     ipc = course / "ipc"
     ipc.mkdir(mode=0o700)
     if request["sandboxed"] and os.geteuid() == 0:
-        os.chown(ipc, request["uid"], request["uid"])
+        os.chmod(ipc, 0o1733)
     config.Autograde.autograde_preprocessors = [
         BoundedExecute if pp.__name__ == "Execute" else pp for pp in Autograde.class_traits()["autograde_preprocessors"].default()]
     kernel = config.SandboxedKernelManager
     kernel.sandboxed, kernel.uid, kernel.ipc_dir = request["sandboxed"], request["uid"], str(ipc)
+    kernel.join = request.get("join", [])
     kernel.data_dir, kernel.font_cache = str(course / "source" / assignment), str(course / "home" / "matplotlib")
 
 
