@@ -86,7 +86,7 @@ class Grader:
     def __init__(self, assignment_id: str, submissions_dir, out_dir=None, jobs: int | None = None,
                  timeout: int = 120, db_url: str | None = None, student: str | None = None,
                  notebooks_dir: pathlib.Path = NOTEBOOKS_DIR, stream=None, sandboxed: bool = True,
-                 cell_timeout: int = CELL_TIMEOUT):
+                 cell_timeout: int = CELL_TIMEOUT, host_budget: float = HOST_BUDGET):
         self.assignment = assignment_id
         self.notebook = notebook_name(assignment_id, notebooks_dir)  # InstructorError if unknown
         self.notebooks_dir = notebooks_dir
@@ -97,6 +97,7 @@ class Grader:
         self.jobs = jobs or os.cpu_count() or 1
         self.timeout = timeout
         self.cell_timeout = min(cell_timeout, timeout)
+        self.host_budget = host_budget
         self.db_url = db_url or f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
         self.student = student
         self.items = items_of(notebooks_dir / assignment_id / f"{self.notebook}.ipynb")
@@ -272,7 +273,7 @@ class Grader:
         notebook = f"{self.notebook}.ipynb"
         try:
             repaired, notes, findings = bounded.run_bounded(
-                read_and_scan, sub.notebook_path(notebook), self.released, seconds=HOST_BUDGET)
+                read_and_scan, sub.notebook_path(notebook), self.released, seconds=self.host_budget)
         except validate.NotebookProblem as exc:
             return self._failed(student, f"error: {exc}")
         except bounded.OverBudget as exc:

@@ -34,6 +34,8 @@ def explain(message: str) -> str:
         return "the kernel died while running the notebook"
     if "UnresponsiveKernelError" in message:
         return "the kernel stopped responding"
+    if "Timeout waiting for" in message:  # nbclient, when a timed-out cell does not stop when interrupted
+        return "a cell ran past --cell-timeout and ignored the interrupt"
     for line in message.splitlines():
         if line.strip() and not line.startswith(("Traceback", " ")):
             return line.strip()[:200]
