@@ -36,7 +36,7 @@ from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config
 from .progress import Progress
 from .submissions import Submission, find_submissions
 
-HOST_BUDGET = 60  # seconds of the grader's own work (validation, scan) per submission
+HOST_BUDGET = 20  # seconds of the grader's own work (validation, scan) per submission; an honest one: ~0.05
 CELL_TIMEOUT = 30  # default seconds per cell, as nbgrader's
 
 @dataclasses.dataclass
