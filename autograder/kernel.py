@@ -103,6 +103,9 @@ class BoundedExecute(Execute):
     def output(self, outs: list[NotebookNode], msg: dict, display_id: str | None, cell_index: int):
         out = super().output(outs, msg, display_id, cell_index)
         if out is not None:
+            if len(outs) > 1 and outs[-2] is not out and _is_note(outs[-2]):  # the cell was cut: no more
+                outs.pop()
+                return out
             if out.output_type == "stream" and len(outs) > 1 and outs[-2] is not out \
                     and outs[-2].output_type == "stream" and outs[-2].name == out.name:
                 outs[-2].text += out.text  # one output per run of prints: the list stays short

@@ -209,6 +209,8 @@ class Worker:
             self.kill()
             raise WorkerDied("the grading process had died") from None
         answer = self._answer(timeout)
+        if self.caps.how != "none":
+            self.caps.poll()  # a cap broken in the last half second shows in ``tripped`` too
         if answer is None:
             self.kill()
             return False

@@ -121,14 +121,18 @@ class TreeCaps:
 
     def _watch(self) -> None:
         while not self._stop.wait(POLL):
-            try:
-                why = self.over()
-            except OSError:
-                continue
-            if why and not self.tripped:
-                self.tripped = why
-            if why:
-                self.kill()
+            self.poll()
+
+    def poll(self) -> None:
+        """Look once: past a cap, note which (``tripped``) and kill the tree."""
+        try:
+            why = self.over()
+        except OSError:
+            return
+        if why and not self.tripped:
+            self.tripped = why
+        if why:
+            self.kill()
 
     def over(self) -> str | None:
         """Which cap the tree is past now, if any."""
