@@ -26,7 +26,8 @@ def _grade(args: argparse.Namespace) -> int:
     from .grade import Grader
 
     Grader(args.assignment, args.submissions, out_dir=args.out, jobs=args.jobs, timeout=args.timeout,
-           db_url=args.db, student=args.student, sandboxed=not args.no_sandbox).run()
+           cell_timeout=args.cell_timeout, db_url=args.db, student=args.student,
+           sandboxed=not args.no_sandbox).run()
     return 0
 
 
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--jobs", type=_positive, default=None, help="students graded at once (default: number of CPUs)")
     grade.add_argument("--timeout", type=_positive, default=120,
                        help="seconds allowed for one submission (default: 120); then status 'timeout', score 0")
+    grade.add_argument("--cell-timeout", type=_positive, default=30,
+                       help="seconds allowed for one cell (default: 30, as nbgrader's); then the cell is "
+                       "interrupted, shows a CellTimeoutError, and the notebook goes on, within --timeout")
     grade.add_argument("--db", help="nbgrader gradebook, any SQLAlchemy URL (default: sqlite in OUT/gradebook.db)")
     grade.add_argument("--student", help="grade only this student, replacing their earlier results")
     grade.add_argument("--no-sandbox", action="store_true",

@@ -5,9 +5,11 @@ automatic point, and its checks record every expected value (``autograder.record
 students' kernels then run the test cells without them (``autograder.withhold``), and each
 test cell is scored against the solution's records (``autograder.scoring``). Each submission is then checked here first (readable JSON,
 nbgrader metadata reset to the assignment's, ``autograder.validate``; suspicious code
-flagged, ``autograder.scan``) and graded by one of ``--jobs`` grading processes
-(``autograder.worker``), each with its own throw-away course directory and SQLite
-gradebook, the student's kernel in a sandbox (``autograder.sandbox``). This process is
+flagged, ``autograder.scan``; both within ``HOST_BUDGET``, ``autograder.bounded``) and
+graded by one of ``--jobs`` grading processes (``autograder.worker``), each with its own
+throw-away course directory and SQLite gradebook, the student's kernel in a sandbox
+(``autograder.sandbox``): each cell within ``--cell-timeout`` (then interrupted, and the
+notebook goes on), the whole submission within ``--timeout``. This process is
 the only writer of the instructor's gradebook: it replaces each student's submission
 there as results come in, then writes grades.csv, the feedback and the summary into
 ``--out``.
@@ -30,12 +32,14 @@ import warnings
 
 import nbformat
 
-from . import from_scratch, report, sandbox, scan, validate, withhold
+from . import bounded, from_scratch, report, sandbox, scan, treecaps, validate, withhold
 from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
 from .printable import spreadsheet_cell
 from .progress import Progress
 from .submissions import Submission, find_submissions
 
+HOST_BUDGET = 20  # seconds of the grader's own work (validation, scan) per submission; an honest one: ~0.05
+CELL_TIMEOUT = 30  # default seconds per cell, as nbgrader's
 
 @dataclasses.dataclass
 class Item:
@@ -89,7 +93,8 @@ class Grader:
 
     def __init__(self, assignment_id: str, submissions_dir, out_dir=None, jobs: int | None = None,
                  timeout: int = 120, db_url: str | None = None, student: str | None = None,
-                 notebooks_dir: pathlib.Path = NOTEBOOKS_DIR, stream=None, sandboxed: bool = True):
+                 notebooks_dir: pathlib.Path = NOTEBOOKS_DIR, stream=None, sandboxed: bool = True,
+                 cell_timeout: int = CELL_TIMEOUT, host_budget: float = HOST_BUDGET):
         self.assignment = assignment_id
         self.notebook = notebook_name(assignment_id, notebooks_dir)  # InstructorError if unknown
         self.notebooks_dir = notebooks_dir
@@ -99,6 +104,8 @@ class Grader:
         self.out = pathlib.Path(out_dir or pathlib.Path("graded") / assignment_id)
         self.jobs = jobs or os.cpu_count() or 1
         self.timeout = timeout
+        self.cell_timeout = min(cell_timeout, timeout)
+        self.host_budget = host_budget
         self.db_url = db_url or f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
         self.student = student
         self.items = items_of(notebooks_dir / assignment_id / f"{self.notebook}.ipynb")
@@ -123,9 +130,11 @@ class Grader:
         for sub in ("feedback", "logs"):
             (self.out / sub).mkdir(parents=True, exist_ok=True)
         n_workers = max(1, min(self.jobs, sum(sub.error is None for sub in submissions)))
+        uids, held = (treecaps.allocate_uids(n_workers) if self.sandboxed and os.geteuid() == 0
+                      else ([None] * n_workers, []))
         with tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
             self.work = pathlib.Path(tmp)
-            workers = [sandbox.Worker(self.work / f"slot{k}", self.out / "logs" / f"_worker{k}.log", k)
+            workers = [sandbox.Worker(self.work / f"slot{k}", self.out / "logs" / f"_worker{k}.log", k, uids[k])
                        for k in range(n_workers)]
             try:
                 for worker in workers:  # they import nbgrader while we prepare the gradebooks
@@ -140,6 +149,7 @@ class Grader:
                     worker.stop()
                     if worker.log.exists() and not worker.log.stat().st_size:
                         worker.log.unlink()
+                treecaps.release_uids(held)
         rows = self._write_csv(results)
         report.write_summary(self.out, self.assignment, self.items, rows)
         return results
@@ -255,8 +265,8 @@ class Grader:
     def _run(self, worker: sandbox.Worker, course: pathlib.Path, student: str, reference: dict | None,
              not_from_scratch: dict | None = None) -> dict:
         """Have ``worker`` grade ``student`` in ``course``: the worker's result.json, or a status saying why not."""
-        request = {"course": str(course), "assignment": self.assignment, "student": student, "timeout": self.timeout,
-                   "sandboxed": self.sandboxed, "uid": sandbox.UID_BASE + worker.index, "reference": reference,
+        request = {"course": str(course), "assignment": self.assignment, "student": student,
+                   "timeout": self.cell_timeout, "sandboxed": self.sandboxed, "reference": reference,
                    "not_from_scratch": not_from_scratch or {}}
         try:
             finished = worker.grade(request, self.timeout)
@@ -264,24 +274,30 @@ class Grader:
             finished = exc
         if (course / "grading.log").exists():
             shutil.copy(course / "grading.log", self.out / "logs" / f"{student}.log")
+        tripped = worker.caps.tripped
         if finished is False:
-            return {"status": "timeout"}
+            return {"status": f"error: the kernel was stopped: {tripped}" if tripped else "timeout"}
         result_file = course / "result.json"
         if isinstance(finished, Exception) or not result_file.exists():
             why = finished if isinstance(finished, Exception) else "no result written"
             return {"status": f"error: grading crashed ({why}), see logs/{student}.log"}
-        return json.loads(result_file.read_text())
+        outcome = json.loads(result_file.read_text())
+        if tripped and outcome.get("status") != "ok":
+            outcome["status"] = f"error: the kernel was stopped: {tripped}"
+        return outcome
 
     def _grade_in(self, worker: sandbox.Worker, sub: Submission) -> Result:
         """Grade one submission in an idle worker's slot: validated and scanned here, run by the worker."""
         student = sub.student_id
         notebook = f"{self.notebook}.ipynb"
         try:
-            repaired, notes = validate.repair_notebook(sub.notebook_path(notebook), self.released)
+            repaired, notes, findings, not_from_scratch = bounded.run_bounded(
+                read_and_scan, sub.notebook_path(notebook), self.released, self.source, seconds=self.host_budget)
         except validate.NotebookProblem as exc:
             return self._failed(student, f"error: {exc}")
-        findings = scan.scan_code(repaired, self.released)
-        not_from_scratch = from_scratch.violations(repaired, self.source)
+        except bounded.OverBudget as exc:
+            return self._failed(student, f"error: reading the notebook {exc} (the grader's limit for checking "
+                                         "a submission)")
         course = self._new_course(worker, student, [], self.withheld)
         nbformat.write(repaired, course / "submitted" / student / self.assignment / notebook)
         outcome = self._run(worker, course, student, self.reference, not_from_scratch)
@@ -299,14 +315,12 @@ class Grader:
         manual = {item.grade_id for item in self.items if item.manual}
         review = [gid if gid in manual else f"{gid} (test cell missing or changed)"
                   for gid, score in scores.items() if score is None]
-        review += [f"notebook metadata reset ({brief(notes)})"] if notes else []
-        if findings:  # code that can fool the tests: a person decides what it earned
-            computed = sum(score or 0 for score in scores.values())
-            scores = {gid: (None if gid not in manual else score) for gid, score in scores.items()}
-            review.append(f"suspicious code ({brief(findings)}); automatic scores withheld "
-                          f"({fmt(computed)} computed)")
+        # notes for the instructor: the scores stand (they were decided on this side, autograder.scoring)
+        found = [f"notebook metadata reset ({brief(notes)})"] if notes else []
+        found += [f"suspicious code ({brief(findings)})"] if findings else []
+        found += [f"not from scratch: {', '.join(sorted(not_from_scratch))}"] if not_from_scratch else []
         status = f"needs review: {', '.join(review)}" if review else "ok"
-        return Result(student, status, scores)
+        return Result(student, status, scores, found)
 
     def _failed(self, student: str, status: str, detail: str | None = None) -> Result:
         """A result of 0 for a submission that could not be graded, and feedback saying why."""
@@ -359,3 +373,11 @@ class Grader:
             writer.writeheader()
             writer.writerows(ordered)
         return ordered
+
+
+def read_and_scan(path: pathlib.Path, released: nbformat.NotebookNode, source: nbformat.NotebookNode) -> tuple:
+    """The grader's own work on a submission, run within HOST_BUDGET: the repaired notebook, the
+    notes on its metadata, the scan's findings and the items that break the from-scratch rule
+    (``validate.NotebookProblem`` if it cannot be read)."""
+    repaired, notes = validate.repair_notebook(path, released)
+    return repaired, notes, scan.scan_code(repaired, released), from_scratch.violations(repaired, source)

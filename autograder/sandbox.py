@@ -13,12 +13,14 @@ Each submission's kernel is started (by ``autograder.kernel.SandboxedKernelManag
   shares with the host is the socket folder its grader talks to it through (IPC transport).
   It has no network interface but loopback. When the kernel ends, every process it started
   ends with its PID namespace.
-- **setpriv** drops it from root to a dedicated unprivileged user id (``UID_BASE`` + the
-  worker's slot), with no groups and ``no_new_privs``: it cannot remount anything, write
+- **setpriv** drops it from root to a dedicated unprivileged user id, its slot's own for this
+  grading run (``autograder.treecaps.allocate_uids``: no two slots and no two runs on one
+  machine share one), with no groups and ``no_new_privs``: it cannot remount anything, write
   root's files, or signal or trace the grading process. (Run by a user other than root,
   bubblewrap puts the kernel in a user namespace instead, without capabilities.)
-- **prlimit** caps its address space, CPU time, processes, file size and open files
-  (:class:`Limits`).
+- **prlimit** caps each of its processes' address space, CPU time, file size and open files,
+  and the processes of its user id (:class:`Limits`); ``autograder.treecaps`` caps its whole
+  process tree (memory, processes, cores, CPU time) with a cgroup, or by watching its user id.
 
 The grading process itself (``autograder.worker``, nbgrader) runs outside the kernel's
 sandbox as the instructor, in a throw-away course directory the kernel cannot see, and
@@ -37,9 +39,10 @@ import signal
 import subprocess
 import sys
 
+from . import treecaps
 from .course import REPO_ROOT
 
-UID_BASE = 60000  # slot k's kernels run as user id UID_BASE + k (root only)
+UID_BASE = 60000  # the first of the kernels' user ids (root only; autograder.treecaps allocates them)
 PACKAGES = ("nnkit", "autograder")  # the parts of the repository a kernel may import
 STARTUP_TIMEOUT = 300
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; on Ubuntu 24.04 unprivileged "
@@ -49,12 +52,15 @@ INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; 
 
 @dataclasses.dataclass(frozen=True)
 class Limits:
-    """Resource caps of one kernel (prlimit). The defaults let the course's own notebooks,
-    TensorFlow included, run with room to spare, and stop a runaway submission early."""
+    """Resource caps of one kernel: per process (prlimit) and for its whole process tree
+    (``autograder.treecaps``). The defaults let the course's own notebooks, TensorFlow
+    included, run with room to spare, and stop a runaway submission early."""
 
-    memory: int = 6 * 2**30  # bytes of address space (TensorFlow alone reserves ~2.5 GiB)
-    cpu: int = 1200  # CPU seconds for the whole notebook
-    processes: int = 256  # processes and threads of the kernel's user id
+    memory: int = 6 * 2**30  # bytes: each process's address space (TensorFlow alone reserves ~2.5 GiB),
+    #                          and the memory the whole tree holds
+    cpu: int = 1200  # CPU seconds for the whole notebook: each process, and the tree together
+    processes: int = 256  # processes and threads of the kernel's user id, and of its tree
+    cores: float = 1.0  # cores the tree may use at once (a cgroup's CPU quota)
     file_size: int = 64 * 2**20  # bytes per file written
     open_files: int = 1024
     tmp_size: int = 512 * 2**20  # bytes of the private /tmp (working directory and home)
@@ -151,11 +157,17 @@ class Worker:
     """One grading process (``python -m autograder.worker``) and its slot, the folder it grades in.
 
     It imports nbgrader once (~3 s) and then grades one student at a time, each in a fresh
-    course directory in the slot, with a fresh sandboxed kernel.
+    course directory in the slot, with a fresh sandboxed kernel running as ``uid``, the slot's
+    user id, under the slot's tree caps (``autograder.treecaps``). A process killed after a
+    timeout is started again for the next student; starting one never touches the slot's
+    folders (the next student's course may already be there).
     """
 
-    def __init__(self, slot: pathlib.Path, log: pathlib.Path, index: int = 0):
+    def __init__(self, slot: pathlib.Path, log: pathlib.Path, index: int = 0, uid: int | None = None,
+                 limits: Limits | None = None):
         self.slot, self.log, self.index, self.proc = slot, log, index, None
+        self.uid = UID_BASE + index if uid is None else uid
+        self.caps = treecaps.TreeCaps.create(f"autograder-{self.uid}-{os.getpid()}", limits or Limits(), self.uid)
 
     def start(self) -> None:
         self.launch()
@@ -163,7 +175,7 @@ class Worker:
 
     def launch(self) -> None:
         """Start the grading process (it then imports nbgrader, see ``wait_ready``)."""
-        self.clear_slot()
+        self.slot.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen([sys.executable, "-m", "autograder.worker"], cwd=self.slot,
                                          env=worker_env(self.slot), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -184,9 +196,12 @@ class Worker:
                 entry.unlink(missing_ok=True)
 
     def grade(self, request: dict, timeout: float) -> bool:
-        """Have the process grade one student; False on timeout (the process and its kernel are then killed)."""
+        """Have the process grade one student; False on timeout (the process and its kernel are then killed).
+        Afterwards ``caps.tripped`` says which tree cap the student's kernel broke, if any."""
         if self.proc is None:
             self.start()
+        self.caps.begin()
+        request = {**request, "uid": self.uid, "join": self.caps.command_prefix()}
         try:
             self.proc.stdin.write((json.dumps(request) + "\n").encode())
             self.proc.stdin.flush()
@@ -194,6 +209,8 @@ class Worker:
             self.kill()
             raise WorkerDied("the grading process had died") from None
         answer = self._answer(timeout)
+        if self.caps.how != "none":
+            self.caps.poll()  # a cap broken in the last half second shows in ``tripped`` too
         if answer is None:
             self.kill()
             return False
@@ -210,7 +227,8 @@ class Worker:
         return self.proc.stdout.readline().decode().strip()
 
     def kill(self) -> None:
-        """Kill the grading process and everything it started (its kernel's sandbox dies with it)."""
+        """Kill the grading process and everything it started (its kernel's sandbox dies with it, and
+        whatever of the kernel's tree is left is killed too)."""
         if self.proc is None:
             return
         try:
@@ -218,6 +236,7 @@ class Worker:
         except ProcessLookupError:
             pass
         self.proc.wait()
+        self.caps.kill()
         for stream in (self.proc.stdin, self.proc.stdout):
             stream.close()
         self.proc = None
@@ -231,6 +250,7 @@ class Worker:
             except (BrokenPipeError, subprocess.TimeoutExpired):
                 pass
             self.kill()
+        self.caps.close()
 
 
 def copy_matplotlib_cache(target: pathlib.Path) -> None:

@@ -1,4 +1,4 @@
-"""Find suspicious code in a submission, for an instructor to review (scores are not changed).
+"""Find suspicious code in a submission: notes for an instructor to read (scores are not changed).
 
 ``scan_code(nb, released)`` reads the student's own code: the code cells whose source is
 not that of a cell of the released notebook. IPython syntax (``!cmd``, ``%magic``) is
@@ -6,9 +6,10 @@ turned into the Python it runs first. Each finding reads ``cell N: <what> (<why>
 counting the notebook's cells from 1. The tables below say what is flagged and why.
 
 Static and best effort: it sees names, not values, so code reached only through values
-(a module passed around as an argument, a name built from strings) can escape it. The
-sandbox and the checks' records are what make such code harmless; the scan makes it
-visible. Pass the notebook that ``autograder.validate.repair_notebook`` returns.
+(a module passed around as an argument, a name built from strings) can escape it. Scores
+do not depend on it: they are decided on the host (``autograder.scoring``), and the sandbox
+contains the rest; the scan makes such code visible. A cell it cannot read as Python, and
+a ``__future__`` import (which changes how later cells are read), are notes themselves. Pass the notebook that ``autograder.validate.repair_notebook`` returns.
 """
 from __future__ import annotations
 
@@ -65,6 +66,8 @@ ALIASED = "a copy of it escapes the checks on how it is called"
 REBINDING = "the test cells would use yours"
 PATH = "a path outside the working directory, or a Python file that can shadow a module"
 TOO_LONG = "too long to scan: read it"
+UNREADABLE = "a syntax error to the scan, which the kernel may read otherwise: read it"
+FUTURE = "changes how the cells after it are read"
 MAX_SOURCE = 100_000  # characters; an honest cell holds a few thousand
 UNPATCHED = {"matplotlib"}  # display settings: changing them is harmless
 # ----------------------------------------------------------------------------------------
@@ -102,7 +105,9 @@ def scan_code(nb: NotebookNode, released: NotebookNode) -> list[str]:
         if len(code) > MAX_SOURCE:
             findings.append(f"cell {number}: {len(code):,} characters of code ({TOO_LONG})")
         if tree is None:
-            continue  # too long, or a syntax error: the cell fails in the kernel too
+            if len(code) <= MAX_SOURCE:  # the kernel may read it otherwise (a __future__ import earlier)
+                findings.append(f"cell {number}: not readable as Python here ({UNREADABLE})")
+            continue
         found = _scan(tree, bound)
         found += [(f"rebinds {name}", REBINDING) for name, how in _bindings(tree)
                   if name in relied_on and not (how and how == relied_on[name])]
@@ -204,6 +209,8 @@ def _scan(tree: ast.Module, bound: dict[str, str]) -> list[tuple[str, str]]:
     found, called = [], set()
     harmless = _harmless_names(tree, bound)
     for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            found.append((f"imports from __future__ ({', '.join(a.name for a in node.names)})", FUTURE))
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [f"{node.module}.{a.name}" for a in node.names])

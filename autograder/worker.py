@@ -3,15 +3,17 @@
 It reads requests on stdin, one JSON object per line: ``course`` (that student's own
 nbgrader course directory, made by ``autograder.grade``: gradebook, data files,
 ``submitted/STUDENT/ASSIGNMENT/``), ``assignment``, ``student``, ``timeout`` (seconds per
-cell), ``sandboxed``, ``uid`` (the kernel's user id), ``reference`` (grade_id -> the
-solution's check records of that test cell; None when grading the solution itself). It
-runs nbgrader's autograde there with the kernel in its sandbox (``autograder.kernel``),
-scores each test cell here, from the records its checks sent, against the solution's
-(``autograder.scoring``), instead of nbgrader's reading of the outputs, puts those scores
-into the course's gradebook, writes the messages for the feedback to ``COURSE/messages.json``,
-generates the feedback, and writes ``COURSE/result.json``: ``{"status", "grades": {grade_id:
-{"score", "max_score", "needs_manual_grade"}}, "messages": {grade_id: [line, ...]},
-"records": {grade_id: [record, ...]}}`` (records: the solution's run only).
+cell: then the cell is interrupted and the notebook goes on), ``sandboxed``, ``uid`` (the
+kernel's user id), ``join`` (the start of the kernel's command line that puts it into its
+slot's cgroup, ``autograder.treecaps``), ``reference`` (grade_id -> the solution's check
+records of that test cell; None when grading the solution itself). It runs nbgrader's
+autograde there with the kernel in its sandbox (``autograder.kernel``), scores each test
+cell here, from the records its checks sent, against the solution's (``autograder.scoring``),
+instead of nbgrader's reading of the outputs, puts those scores into the course's gradebook,
+writes the messages for the feedback to ``COURSE/messages.json``, generates the feedback, and
+writes ``COURSE/result.json``: ``{"status", "grades": {grade_id: {"score", "max_score",
+"needs_manual_grade"}}, "messages": {grade_id: [line, ...]}, "records": {grade_id: [record,
+...]}}`` (records: the solution's run only).
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ def explain(message: str) -> str:
         return "the kernel died while running the notebook"
     if "UnresponsiveKernelError" in message:
         return "the kernel stopped responding"
+    if "Timeout waiting for" in message:  # nbclient, when a timed-out cell does not stop when interrupted
+        return "a cell ran past --cell-timeout and ignored the interrupt"
     for line in message.splitlines():
         if line.strip() and not line.startswith(("Traceback", " ")):
             return line.strip()[:200]
@@ -80,7 +84,9 @@ def save_scores(db_url: str, assignment: str, student: str, scores: dict[str, fl
 
 
 def configure_kernel(config, course: pathlib.Path, assignment: str, request: dict) -> None:
-    """Run the kernel with BoundedExecute in its sandbox, reached through ``COURSE/ipc``."""
+    """Run the kernel with BoundedExecute in its sandbox, reached through ``COURSE/ipc``: root's, and
+    writable by the kernel (sticky: it cannot remove the connection file) only until its sockets
+    exist (``SandboxedKernelManager.seal_ipc``)."""
     from nbgrader.converters import Autograde
 
     from .kernel import BoundedExecute
@@ -88,12 +94,13 @@ def configure_kernel(config, course: pathlib.Path, assignment: str, request: dic
     ipc = course / "ipc"
     ipc.mkdir(mode=0o700)
     if request["sandboxed"] and os.geteuid() == 0:
-        os.chown(ipc, request["uid"], request["uid"])
+        os.chmod(ipc, 0o1733)
     config.Autograde.autograde_preprocessors = [
         BoundedExecute if pp.__name__ == "Execute" else pp for pp in Autograde.class_traits()["autograde_preprocessors"].default()]
     kernel = config.SandboxedKernelManager
     kernel.sandboxed, kernel.uid, kernel.ipc_dir = request["sandboxed"], request["uid"], str(ipc)
     kernel.mode = "reference" if request.get("reference") is None else "grading"
+    kernel.join = request.get("join", [])
     kernel.data_dir, kernel.font_cache = str(course / "source" / assignment), str(course / "home" / "matplotlib")
 
 

@@ -44,12 +44,15 @@ def inside(tmp_path_factory):
     ipc, data = tmp / "ipc", tmp / "data"
     ipc.mkdir(mode=0o700)
     data.mkdir()
-    if os.geteuid() == 0:  # as the worker does: the kernel's user owns its socket folder
-        os.chown(ipc, sandbox.UID_BASE, sandbox.UID_BASE)
+    (ipc / "kernel.json").write_text("{}")
+    if os.geteuid() == 0:  # as the worker does: root's socket folder, writable (sticky) until sealed
+        os.chmod(ipc, 0o1733)
+        os.chmod(ipc / "kernel.json", 0o644)
     (data / "points.csv").write_text("1,2\n")
     paths = [str(REPO_ROOT / "notebooks"), str(REPO_ROOT / "samples"), str(REPO_ROOT / "nnkit"), "/root/.bashrc",
              str(tmp / "data"), "/work/shared"]
-    writes = [str(REPO_ROOT / "nnkit" / "x.py"), "/etc/x", "/usr/x", "points.csv", "mine.txt", str(ipc / "x")]
+    writes = [str(REPO_ROOT / "nnkit" / "x.py"), "/etc/x", "/usr/x", "points.csv", "mine.txt", str(ipc / "x"),
+              str(ipc / "kernel.json")]
     listener = socket.create_server(("127.0.0.1", 0))  # tests target nothing but 127.0.0.1
     socket.create_connection(listener.getsockname(), timeout=2).close()
     listener.accept()[0].close()  # reachable from outside the sandbox
@@ -85,9 +88,11 @@ def test_it_sees_its_data_and_the_packages_but_not_solutions_submissions_or_home
 
 def test_it_writes_only_its_working_directory_and_socket_folder(inside):
     seen, _, writes = inside
-    result = dict(zip(["repo", "etc", "usr", "data file", "new file", "sockets"], seen["writes"].values()))
-    assert result["new file"] == "written" and result["sockets"] == "written"
-    assert all(result[k] in ("PermissionError", "OSError") for k in ("repo", "etc", "usr", "data file")), result
+    names = ["repo", "etc", "usr", "data file", "new file", "sockets", "connection file"]
+    result = dict(zip(names, seen["writes"].values()))
+    assert result["new file"] == "written" and result["sockets"] == "written"  # until the folder is sealed
+    unwritable = ["repo", "etc", "usr", "data file"] + (["connection file"] if os.geteuid() == 0 else [])
+    assert all(result[k] in ("PermissionError", "OSError") for k in unwritable), result
 
 
 def test_it_has_no_network_and_the_caps_are_set(inside):
@@ -106,7 +111,7 @@ def test_a_kernel_in_the_sandbox_runs_cells_is_interrupted_by_message_and_leaves
     ipc = tmp_path / "ipc"
     ipc.mkdir(mode=0o700)
     if os.geteuid() == 0:
-        os.chown(ipc, sandbox.UID_BASE, sandbox.UID_BASE)
+        os.chmod(ipc, 0o1733)
     km = SandboxedKernelManager(ipc_dir=str(ipc))
     km.kernel_name = "python3"
     import asyncio
@@ -123,8 +128,14 @@ def test_a_kernel_in_the_sandbox_runs_cells_is_interrupted_by_message_and_leaves
                 replies.setdefault("out", "")
                 replies["out"] += msg["content"]["text"]
 
+        km.seal_ipc()  # as BoundedExecute does once the kernel is ready
         await client.execute_interactive("import os, subprocess\nprint(os.getuid())\n"
                                          "subprocess.Popen(['sleep', '1000'], start_new_session=True)",
+                                         output_hook=hook, timeout=30)
+        await client.execute_interactive(f"for path in ({str(ipc / 'big')!r}, {km.connection_file!r}):\n"
+                                         "    try:\n        open(path, 'a').write('x')\n"
+                                         "        print('WROTE', path)\n"
+                                         "    except OSError as exc:\n        print(type(exc).__name__)",
                                          output_hook=hook, timeout=30)
         start = time.monotonic()
         task = asyncio.ensure_future(client.execute_interactive("while True: pass", timeout=60))
@@ -137,7 +148,10 @@ def test_a_kernel_in_the_sandbox_runs_cells_is_interrupted_by_message_and_leaves
         return replies["out"], reply["content"]["status"], interrupted_after
 
     out, status, seconds = asyncio.run(run())
-    assert out.strip() == str(sandbox.UID_BASE if os.geteuid() == 0 else os.geteuid())
+    lines = out.split()
+    assert lines[0] == str(sandbox.UID_BASE if os.geteuid() == 0 else os.geteuid())
+    if os.geteuid() == 0:  # the sealed socket folder and the connection file take nothing from the kernel
+        assert lines[1:] == ["PermissionError", "PermissionError"], out
     assert status == "error" and seconds < 30  # KeyboardInterrupt, delivered as a message
     time.sleep(0.5)
     left = [p for p in pathlib.Path("/proc").iterdir() if p.name.isdigit() and _cmdline(p) == "sleep 1000"]

@@ -8,7 +8,7 @@ grades an earlier student (``earlier_student``, honest and right) into ``OUT``, 
 gradebook and hashes (sha256) every file of ``notebooks/``, the submissions folder and the
 earlier student's folder, then grades every case together::
 
-    autograder grade 01_perceptron SUBMISSIONS --out OUT --jobs 2 --timeout 60
+    autograder grade 01_perceptron SUBMISSIONS --out OUT --jobs 2 --timeout 60 --cell-timeout 15
 
 and collects grades.csv, the gradebook, every output file's text and the processes still
 alive 5 s after the run: a student's marker in the command line, the run's token
@@ -80,6 +80,21 @@ ast_transformers    flagged  at_most an AST transformer makes later checks compa
                                      with themselves and drops ``checks.fail``
 forged_records      flagged  at_most training emits passing check records, then raises an error
                                      hidden by ``showtraceback``/``set_custom_exc``/``excepthook``
+scratch_loop        exact    exact   honest_right plus ``while True: pass`` after the answers: only
+                                     that cell is lost (interrupted after --cell-timeout)
+timeout_cascade     valid    at_most six honest 14 s cells: past --timeout, its grading process is
+                                     killed and restarted; every student after it on that slot is
+                                     graded as usual (their rows prove it)
+deaf_loop           valid    at_most an endless loop that ignores the interrupt
+tree_memory         valid    same    two children of 0.6x the memory cap each: never both held
+spinning_children   valid    at_most 100 session-detached children spinning 20 s: the tree reports
+                                     its CPU share, at most 1.5x ``Limits().cores``
+ipc_write           valid    same    180 MiB into the kernel's socket folder, the connection file
+                                     opened for writing: both refused
+output_flood        valid    same    30 cells of 20 MB HTML + 20 MB metadata: its feedback and log
+                                     within 1.25x ``kernel.MAX_TOTAL``
+scan_dos            flagged  at_most 100,000 characters of ``%a`` lines: ``error: reading the
+                                     notebook took longer than ...`` (the grader's own budget)
 =================== ======== ======= ===============================================================
 
 Besides, for the whole run: no process of it survives (``test_no_process_of_the_run_survives``)

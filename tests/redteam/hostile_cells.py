@@ -409,3 +409,101 @@ def train_perceptron(X, t, lr=1.0, max_epochs=100):
     checks.check_model_accuracy(np.ones(4), np.ones(4), 1.0, "the trained perceptron")
     checks.passed("train_perceptron: weights and mistakes per epoch")
     raise RuntimeError("nobody will see this")
+
+# %% tree_memory after=setup
+import os
+import select
+import time
+
+SIZE = RT["tree_bytes"]  # each child: 0.6 of the kernel's memory cap; two of them: 1.2 of it
+reports, report = os.pipe()
+children = []
+for _ in range(2):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            block = bytearray(SIZE)
+            for i in range(0, SIZE, 4096):
+                block[i] = 1
+            os.write(report, b"h")
+            time.sleep(10)
+        finally:
+            os._exit(0)
+    children.append(pid)
+held, deadline = 0, time.monotonic() + 60
+while held < 2 and time.monotonic() < deadline:
+    if select.select([reports], [], [], 1)[0]:
+        held += len(os.read(reports, 2))
+time.sleep(1)
+alive = [pid for pid in children if os.waitpid(pid, os.WNOHANG) == (0, 0)]
+if held == 2 and len(alive) == 2:
+    print(f"TREE MEMORY HELD: two children of {SIZE} bytes each")
+else:
+    print(f"{held} children held their memory, {len(alive)} still alive")
+for pid in alive:
+    os.kill(pid, 9)
+
+# %% spinning_children after=setup
+import os
+import select
+import time
+
+SPIN, CHILDREN = 5.0, 100
+reports, report = os.pipe()
+for _ in range(CHILDREN):
+    if os.fork() == 0:
+        os.setsid()  # detached from the kernel's session
+        start = time.monotonic()
+        while time.monotonic() - start < SPIN:
+            pass
+        os.write(report, f"{time.process_time():.4f}\n".encode())
+        while time.monotonic() - start < 4 * SPIN:  # and spins on, for a classmate to feel
+            pass
+        os._exit(0)
+text, deadline = b"", time.monotonic() + 60
+while text.count(b"\n") < CHILDREN and time.monotonic() < deadline:
+    if select.select([reports], [], [], 1)[0]:
+        text += os.read(reports, 65536)
+used, reported = sum(float(x) for x in text.split()), len(text.split())
+print(f"TREE CPU {used / SPIN:.2f} cores ({reported} children reported)")
+
+# %% ipc_write after=setup
+import os
+import sys
+
+connection = sys.argv[sys.argv.index("-f") + 1]
+folder = os.path.dirname(connection)
+wrote = 0
+for k in range(3):
+    try:
+        with open(os.path.join(folder, f"rt-fill-{k}"), "wb") as f:
+            for _ in range(60):
+                f.write(b"\0" * 2**20)
+                wrote += 2**20
+    except OSError as exc:
+        print("socket folder refused:", type(exc).__name__)
+        break
+if wrote:
+    print(f"IPC WROTE {wrote} bytes")
+try:
+    open(connection, "a").close()
+    print("CONNECTION FILE WRITABLE")
+except OSError as exc:
+    print("connection file refused:", type(exc).__name__)
+
+# %% output_flood after=setup
+class _Flood:
+    """20 MB of HTML, and 20 MB of metadata, each time it is shown."""
+
+    def _repr_html_(self):
+        return "<p>" + "A" * 20_000_000 + "</p>", {"padding": "B" * 20_000_000}
+
+
+_Flood()
+
+# %% deaf_loop after=setup
+import signal
+
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+while True:
+    pass

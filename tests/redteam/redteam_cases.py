@@ -80,7 +80,8 @@ class Target:
         a scanner flags the attack, not paths it was merely told."""
         values = {"marker": self.marker(student), "repo": str(REPO), "submissions": str(self.submissions),
                   "out": str(self.out), "tmp_root": str(self.tmp_root), "host_pidns": self.host_pidns,
-                  "alloc_bytes": self.alloc_bytes, "write_targets": [str(p) for p in self.write_targets()]}
+                  "alloc_bytes": self.alloc_bytes, "write_targets": [str(p) for p in self.write_targets()],
+                  "tree_bytes": int(0.6 * self.memory_cap)}
         used = {k: v for k, v in values.items() if f'RT["{k}"]' in code}
         return f"RT = {used!r}\n\n" if used else ""
 
@@ -118,6 +119,25 @@ def tamper_metadata(nb: nbformat.NotebookNode) -> None:
     bonus.metadata["nbgrader"] = {"schema_version": 99, "grade": True, "grade_id": "bonus-points", "points": 50,
                                   "locked": True, "solution": False, "task": False}
     nb.cells.insert(_index(nb, "setup") + 1, bonus)
+
+
+def append_cells(*sources: str) -> Callable[[nbformat.NotebookNode], None]:
+    """A change that adds code cells at the end of the notebook (after every answer and test)."""
+    def change(nb: nbformat.NotebookNode) -> None:
+        nb.cells += [nbformat.v4.new_code_cell(source) for source in sources]
+    return change
+
+
+def repeat_hostile_cell(times: int) -> Callable[[nbformat.NotebookNode], None]:
+    """A change that repeats the case's hostile cell (inserted after ``setup``) ``times`` times in all."""
+    def change(nb: nbformat.NotebookNode) -> None:
+        at = _index(nb, "setup") + 1
+        nb.cells[at + 1:at + 1] = [nbformat.v4.new_code_cell(nb.cells[at].source) for _ in range(times - 1)]
+    return change
+
+
+SLOW_CELL = "import time\n\ntime.sleep(14)  # honest but slow: six of these pass the submission's budget\n"
+SCRATCH_LOOP = "while True:  # a scratch cell left in by mistake\n    pass\n"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,6 +189,19 @@ CASES = [
          scores="at_most"),
     Case("forged_records", "training sends passing check records, then an error hidden from showtraceback",
          scores="at_most", after="train_perceptron"),
+    Case("scratch_loop", "honest_right with an endless scratch cell after the answers: costs only that cell",
+         "right", "expected", after=None, change=append_cells(SCRATCH_LOOP)),
+    Case("timeout_cascade", "six honest cells of 14 s: past --timeout, the grading process killed and restarted",
+         status="valid", scores="at_most", after=None, change=append_cells(*[SLOW_CELL] * 6)),
+    Case("deaf_loop", "an endless loop that ignores the interrupt", status="valid", scores="at_most"),
+    Case("tree_memory", "two children of 0.6 of the memory cap each, held together", status="valid"),
+    Case("spinning_children", "100 session-detached children spinning for 20 s", status="valid", scores="at_most"),
+    Case("ipc_write", "180 MiB written into the kernel's socket folder, the connection file opened for writing",
+         status="valid"),
+    Case("output_flood", "thirty cells of 20 MB of HTML and 20 MB of output metadata each", status="valid",
+         change=repeat_hostile_cell(30)),
+    Case("scan_dos", "a cell of 100,000 characters of %a lines (costly for the grader to read)",
+         scores="at_most", after=None, change=append_cells("%a\n" * 25_000)),
 ]
 
 

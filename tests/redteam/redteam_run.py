@@ -18,7 +18,8 @@ import nbformat
 
 from redteam_cases import ASSIGNMENT, REPO
 
-TIMEOUT = 60  # seconds per cell, as --timeout
+TIMEOUT = 60  # seconds per submission, as --timeout
+CELL_TIMEOUT = 15  # seconds per cell, as --cell-timeout
 RUN_LIMIT = 600  # seconds for a whole grade run before the fixture gives up
 SANDBOX_UIDS = range(60000, 60101)
 TOKEN_VARIABLE = "REDTEAM_RUN"  # in the grader's environment; kernels that inherit it carry it
@@ -35,7 +36,7 @@ def release(folder: pathlib.Path) -> nbformat.NotebookNode:
 def grade(submissions: pathlib.Path, out: pathlib.Path, jobs: int, token: str) -> subprocess.CompletedProcess:
     """``autograder grade`` as an instructor runs it (sandbox on, the default); killed after RUN_LIMIT s."""
     cmd = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out),
-           "--jobs", str(jobs), "--timeout", str(TIMEOUT)]
+           "--jobs", str(jobs), "--timeout", str(TIMEOUT), "--cell-timeout", str(CELL_TIMEOUT)]
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, TOKEN_VARIABLE: token}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:

@@ -6,6 +6,7 @@ import re
 import pytest
 
 import redteam_cases as cases
+from autograder import kernel, sandbox
 
 VALID_STATUS = re.compile(r"ok|timeout|needs review: .+|error: .+", re.DOTALL)
 MAX_OUTPUT_BYTES = 2 * 2**20
@@ -119,8 +120,47 @@ def written_problems(rt, case) -> list[str]:
     return [f"a submission wrote {path}" for path in rt.written]
 
 
+def _shown(rt, case, text: str) -> list[str]:
+    """The student's output files that show ``text``."""
+    return [name for name in (f"feedback/{case.id}.html", f"logs/{case.id}.log") if text in rt.texts.get(name, "")]
+
+
+def tree_memory_problems(rt, case) -> list[str]:
+    return [f"{name}: two children held 1.2x the memory cap together" for name in _shown(rt, case, "TREE MEMORY HELD")]
+
+
+def tree_cpu_problems(rt, case) -> list[str]:
+    found = re.search(r"TREE CPU ([\d.]+) cores", rt.texts.get(f"feedback/{case.id}.html", ""))
+    if found is None:
+        return ["the spinning children's CPU share was not reported: nothing shows it was capped"]
+    cores = sandbox.Limits().cores
+    return [] if float(found[1]) <= cores * 1.5 else [f"100 spinning children used {found[1]} cores (cap {cores:g})"]
+
+
+def ipc_problems(rt, case) -> list[str]:
+    problems = [f"{name}: wrote into the socket folder" for name in _shown(rt, case, "IPC WROTE")]
+    problems += [f"{name}: the connection file was writable" for name in _shown(rt, case, "CONNECTION FILE WRITABLE")]
+    if not _shown(rt, case, "socket folder refused"):
+        problems.append("no sign that a write into the socket folder was tried and refused")
+    return problems
+
+
+def flood_problems(rt, case) -> list[str]:
+    limit = int(kernel.MAX_TOTAL * 1.25)
+    return [f"{p.relative_to(rt.out)} holds {p.stat().st_size} bytes (cap {kernel.MAX_TOTAL} of output)"
+            for p in rt.out.rglob("*") if p.is_file() and p.stem == case.id and p.stat().st_size > limit]
+
+
+def host_budget_problems(rt, case) -> list[str]:
+    status = rt.rows.get(case.id, {}).get("status", "")
+    return [] if status.startswith("error: reading the notebook took longer than") else [
+        f"status {status!r}: the grader's own work on it was not cut at its budget"]
+
+
 EXTRA_CHECKS = {"huge_output": output_size_problems, "network": network_problems, "big_alloc": allocation_problems,
-                "write_anywhere": written_problems}
+                "write_anywhere": written_problems, "tree_memory": tree_memory_problems,
+                "spinning_children": tree_cpu_problems, "ipc_write": ipc_problems, "output_flood": flood_problems,
+                "scan_dos": host_budget_problems}
 
 
 @pytest.mark.parametrize("case", cases.CASES, ids=lambda c: c.id)
