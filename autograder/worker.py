@@ -60,6 +60,25 @@ def score_test_cells(notebook: pathlib.Path, reference: dict[str, int] | None) -
     return scores, counts, failures
 
 
+def test_cell_messages(notebook: pathlib.Path, scores: dict, failures: dict) -> dict[str, list[str]]:
+    """grade_id -> the lines the feedback shows under each test cell (a stand-in until the grader
+    compares values itself): a failure of the records, else the cell's error (its last line), else
+    that it passed."""
+    messages = {}
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id not in scores:
+            continue
+        errors = [out for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+        if grade_id in failures:
+            messages[grade_id] = [f"✗ {failures[grade_id]}"]
+        elif errors:
+            messages[grade_id] = [f"✗ {errors[-1].get('ename')}: {str(errors[-1].get('evalue'))[:1000]}"]
+        else:
+            messages[grade_id] = ["✓ all checks passed" if scores[grade_id] else "✗ the checks did not pass"]
+    return messages
+
+
 def save_scores(db_url: str, assignment: str, student: str, scores: dict[str, float]) -> dict:
     """Put our scores of the test cells into the gradebook; return every grade as result.json has it."""
     from nbgrader.api import Gradebook
@@ -98,13 +117,21 @@ def grade(course: pathlib.Path, request: dict) -> dict:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 
-    from .feedback import HideHiddenTests
+    from .feedback import GraderFeedback, InertHTMLExporter, OwnCellDisplays
+    from .kernel import BoundedExecute
+    from .sanitize import make_graded_notebook_inert
 
     assignment, student = request["assignment"], request["student"]
     config = nbgrader_config(course)
     config.Execute.timeout = request["timeout"]
     configure_kernel(config, course, assignment, request)
-    config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+    config.Autograde.autograde_preprocessors = [OwnCellDisplays if pp is BoundedExecute else pp
+                                                for pp in config.Autograde.autograde_preprocessors]
+    released = next((course / "release" / assignment).glob("*.ipynb"), None)
+    config.GraderFeedback.messages_file = str(course / "messages.json")
+    config.GraderFeedback.released_notebook = str(released or "")
+    config.GenerateFeedback.preprocessors = [GetGrades, GraderFeedback, CSSHTMLHeaderPreprocessor]
+    config.GenerateFeedback.exporter_class = InertHTMLExporter
     try:
         run_converter(Autograde, config, assignment_id=assignment, student_id=student)
     except NbGraderException as exc:
@@ -112,6 +139,8 @@ def grade(course: pathlib.Path, request: dict) -> dict:
         return {"status": f"error: {explain(str(exc))}"}
     graded = next((course / "autograded" / student / assignment).glob("*.ipynb"))
     scores, counts, failures = score_test_cells(graded, request.get("reference"))
+    (course / "messages.json").write_text(json.dumps(test_cell_messages(graded, scores, failures)))
+    make_graded_notebook_inert(graded, released)
     result = {"status": "ok", "grades": save_scores(config.CourseDirectory.db_url, assignment, student, scores),
               "records": counts, "failures": failures}
     run_converter(GenerateFeedback, config, assignment_id=assignment, student_id=student)
