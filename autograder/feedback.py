@@ -148,6 +148,6 @@ class OwnCellDisplays(BoundedExecute):
     """BoundedExecute where a display can be updated (``update_display``, a display id used again)
     only while the cell that made it runs: no later cell changes an output already shown."""
 
-    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+    def preprocess_cell(self, cell, resources, index):
         self._display_id_map.clear()
-        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        return super().preprocess_cell(cell, resources, index)
