@@ -42,6 +42,7 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'n
 CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
 SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+FONT_FACE = re.compile(r"@font-face\s*{[^}]*}")
 
 
 def hidden_lines(cells, begin: str = "BEGIN HIDDEN TESTS", end: str = "END HIDDEN TESTS") -> set[str]:
@@ -128,12 +129,16 @@ def read_messages(path: str) -> dict[str, list[str]]:
 
 
 def seal(page: str) -> str:
-    """An HTML page with no script element and a Content-Security-Policy, first thing in its head."""
+    """An HTML page with no script element and a Content-Security-Policy, first thing in its head
+    (and without the web fonts of its style sheets, which that policy would refuse to load)."""
     page = SCRIPT.sub("", page)
     head = HEAD.search(page)
     if head is None:
         raise ValueError("a feedback page without <head>: nowhere to put its Content-Security-Policy")
-    return f"{page[:head.end()]}\n{CSP_META}{page[head.end():]}"
+    body = page.find("<body", head.end())
+    body = len(page) if body < 0 else body
+    styles = FONT_FACE.sub("", page[head.end():body])
+    return f"{page[:head.end()]}\n{CSP_META}{styles}{page[body:]}"
 
 
 class InertHTMLExporter(HTMLExporter):
