@@ -40,6 +40,8 @@ AFTER_HIDDEN = ("[output not shown in the feedback: this cell ran after hidden t
                 "quote them]\n")
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+WRAP_TEXT = ("<style>div.text_cell_render div.highlight pre, div.text_cell_render pre "
+             "{ white-space: pre-wrap !important; overflow-wrap: anywhere; }</style>")
 SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 FONT_FACE = re.compile(r"@font-face\s*{[^}]*}")
@@ -130,7 +132,8 @@ def read_messages(path: str) -> dict[str, list[str]]:
 
 def seal(page: str) -> str:
     """An HTML page with no script element and a Content-Security-Policy, first thing in its head
-    (and without the web fonts of its style sheets, which that policy would refuse to load)."""
+    (and without the web fonts of its style sheets, which that policy would refuse to load; the
+    text blocks of markdown cells, written answers among them, wrap their lines)."""
     page = SCRIPT.sub("", page)
     head = HEAD.search(page)
     if head is None:
@@ -138,7 +141,7 @@ def seal(page: str) -> str:
     body = page.find("<body", head.end())
     body = len(page) if body < 0 else body
     styles = FONT_FACE.sub("", page[head.end():body])
-    return f"{page[:head.end()]}\n{CSP_META}{styles}{page[body:]}"
+    return f"{page[:head.end()]}\n{CSP_META}{WRAP_TEXT}{styles}{page[body:]}"
 
 
 class InertHTMLExporter(HTMLExporter):
