@@ -16,8 +16,9 @@
   (nbgrader issues #917, #1363), as a last filter.
 
 ``InertHTMLExporter`` writes the page with a Content-Security-Policy that allows no script
-and no request (images only as ``data:``), as a second wall, and without nbconvert's MathJax
-(loaded from a CDN, it could not run under that policy anyway).
+and no request (images only as ``data:``), as a second wall, and with no script element at
+all: nbconvert's MathJax, from a CDN, could not run under that policy anyway, so maths shows
+as its LaTeX source.
 """
 from __future__ import annotations
 
