@@ -35,6 +35,7 @@ import nbformat
 from . import bounded, from_scratch, report, sandbox, scan, treecaps, validate, withhold
 from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
 from .printable import spreadsheet_cell
+from .feedback import CSP_META
 from .progress import Progress
 from .submissions import Submission, find_submissions
 
@@ -254,6 +255,8 @@ class Grader:
         data = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
         shutil.copytree(template / "source" / self.assignment, course / "source" / self.assignment, ignore=data)
         shutil.copy(template / "gradebook.db", course / "gradebook.db")
+        # the released notebook (the feedback shows the test cells as the student saw them)
+        shutil.copytree(self.template / "release" / self.assignment, course / "release" / self.assignment)
         shutil.copytree(self.template / "matplotlib", course / "home" / "matplotlib")
         submitted = course / "submitted" / student / self.assignment
         submitted.mkdir(parents=True)
@@ -325,8 +328,9 @@ class Grader:
     def _failed(self, student: str, status: str, detail: str | None = None) -> Result:
         """A result of 0 for a submission that could not be graded, and feedback saying why."""
         reason = detail or status.removeprefix("error: ")
-        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(self.assignment)}</title>"
-                f"</head><body><h1>{html.escape(self.assignment)}: not graded</h1>"
+        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'>{CSP_META}"
+                f"<title>{html.escape(self.assignment)}</title></head>"
+                f"<body><h1>{html.escape(self.assignment)}: not graded</h1>"
                 f"<p>Your submission could not be graded: {html.escape(reason)}.</p>"
                 f"<p>Score: 0 / {fmt(self.max_score)}. Run <code>autograder check</code> on your notebook "
                 "before you submit it.</p></body></html>")

@@ -110,13 +110,21 @@ def grade(course: pathlib.Path, request: dict) -> dict:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 
-    from .feedback import HideHiddenTests
+    from .feedback import GraderFeedback, InertHTMLExporter, OwnCellDisplays
+    from .kernel import BoundedExecute
+    from .sanitize import make_graded_notebook_inert
 
     assignment, student = request["assignment"], request["student"]
     config = nbgrader_config(course)
     config.Execute.timeout = request["timeout"]
     configure_kernel(config, course, assignment, request)
-    config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+    config.Autograde.autograde_preprocessors = [OwnCellDisplays if pp is BoundedExecute else pp
+                                                for pp in config.Autograde.autograde_preprocessors]
+    released = next((course / "release" / assignment).glob("*.ipynb"), None)
+    config.GraderFeedback.messages_file = str(course / "messages.json")
+    config.GraderFeedback.released_notebook = str(released or "")
+    config.GenerateFeedback.preprocessors = [GetGrades, GraderFeedback, CSSHTMLHeaderPreprocessor]
+    config.GenerateFeedback.exporter_class = InertHTMLExporter
     try:
         run_converter(Autograde, config, assignment_id=assignment, student_id=student)
     except NbGraderException as exc:
@@ -128,6 +136,7 @@ def grade(course: pathlib.Path, request: dict) -> dict:
         if grade_id in scores:
             scores[grade_id], messages[grade_id] = 0.0, [why]
     (course / "messages.json").write_text(json.dumps(messages))
+    make_graded_notebook_inert(graded, released)
     result = {"status": "ok", "grades": save_scores(config.CourseDirectory.db_url, assignment, student, scores),
               "messages": messages, "records": found}
     run_converter(GenerateFeedback, config, assignment_id=assignment, student_id=student)
