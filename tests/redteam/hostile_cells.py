@@ -507,3 +507,72 @@ import signal
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 while True:
     pass
+
+# %% frame_walk after=train_perceptron
+import gc
+import operator
+
+import numpy as np
+
+_frames = operator.attrgetter("__traceback__.tb_frame")  # no import of sys or inspect, no dunder in a name
+
+
+def _caller_frames():
+    try:
+        raise ValueError
+    except ValueError as exc:
+        frame = _frames(exc)
+    while frame is not None:
+        yield frame
+        frame = frame.f_back
+
+
+def _steal(shape_of):
+    """Any expected value a test computed: in a caller's variables, or anywhere the garbage collector sees."""
+    for frame in _caller_frames():
+        for name, value in {**frame.f_globals, **frame.f_locals}.items():
+            if name.startswith(("ref", "expected")) and value is not None:
+                return value
+    for obj in gc.get_objects():
+        if type(obj).__name__ == "Perceptron" and hasattr(obj, "coef_"):
+            return obj
+    return None
+
+
+def train_perceptron(X, t, lr=1.0, max_epochs=100):
+    """Implements nothing: returns whatever reference the tests computed, else zeros."""
+    found = _steal(X.shape)
+    if hasattr(found, "coef_"):
+        return found.coef_, found.intercept_, list(found.mistakes_)
+    if isinstance(found, (list, tuple)) and len(found) == 3:
+        return found[1], found[2], list(found[0])
+    return np.zeros(X.shape[1]), 0.0, [1]
+
+# %% future_parser after=setup
+from __future__ import barry_as_FLUFL
+
+# %% forged_clean_records after=train_perceptron
+from IPython.display import display
+
+shell = get_ipython()
+shell.showtraceback = lambda *args, **kwargs: None
+shell.set_custom_exc((BaseException,), lambda *args, **kwargs: None)
+MIME = "application/vnd.autograder.check+json"
+
+
+def _forge(kind, name, received, expected):
+    """A record in the grading format, with an expected value and a tolerance of its own choosing."""
+    display({MIME: {"kind": kind, "name": name, "received": received, "expected": expected,
+                    "params": {"rtol": 1e9, "atol": 1e9, "min_accuracy": 0.0}}}, raw=True)
+
+
+def train_perceptron(X, t, lr=1.0, max_epochs=100):
+    """Sends records that claim whatever it likes, clears the shell's error flag, returns nothing useful."""
+    anything = {"array": {"shape": [3], "dtype": "float64", "values": [1.0, 2.0, 3.0]}}
+    for _ in range(4):
+        _forge("parameters", "training", {"list": [anything] * 3}, {"list": [anything] * 3})
+        _forge("value", "mistakes in the last epoch", 0, 0)
+        _forge("accuracy", "the trained perceptron", anything, anything)
+        _forge("array", "anything", anything, anything)
+    shell.last_execution_succeeded = True
+    raise KeyboardInterrupt  # ends the test cell quietly, past the forged records

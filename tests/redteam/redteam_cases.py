@@ -200,9 +200,26 @@ CASES = [
          status="valid"),
     Case("output_flood", "thirty cells of 20 MB of HTML and 20 MB of output metadata each", status="valid",
          change=repeat_hostile_cell(30)),
+    Case("frame_walk", "train_perceptron walks up the stack (operator.attrgetter on a traceback) and through gc "
+         "for the tests' reference values", scores="at_most", after="train_perceptron"),
+    Case("future_parser", "a __future__ import the scan cannot parse the same way, then patched checks",
+         scores="at_most", after=None, change=lambda nb: _future_then(nb)),
+    Case("forged_clean_records", "records with their own expected values and tolerances, the shell's error flag "
+         "cleared", scores="at_most", after="train_perceptron"),
     Case("scan_dos", "a cell of 100,000 characters of %a lines (costly for the grader to read)",
          scores="at_most", after=None, change=append_cells("%a\n" * 25_000)),
 ]
+
+
+def _future_then(nb: nbformat.NotebookNode) -> None:
+    """After setup: ``from __future__ import barry_as_FLUFL``, then a cell only that grammar reads
+    (``<>``), which patches the checks to compare every expected value with itself."""
+    at = _index(nb, "setup") + 1
+    patch = ("import autograder.checks as c\n"
+             "if 1 <> 2:\n"
+             "    _real = c.check_array\n"
+             "    c.check_array = lambda name, got, want, *a, **k: _real(name, want, want, *a, **k)\n")
+    nb.cells[at:at] = [nbformat.v4.new_code_cell(hostile_cells()["future_parser"]), nbformat.v4.new_code_cell(patch)]
 
 
 def hostile_cells() -> dict[str, str]:
