@@ -93,6 +93,14 @@ ipc_write           valid    same    180 MiB into the kernel's socket folder, th
                                      opened for writing: both refused
 output_flood        valid    same    30 cells of 20 MB HTML + 20 MB metadata: its feedback and log
                                      within 1.25x ``kernel.MAX_TOTAL``
+debug_decorator     valid    same    honest_right whose answers carry a debugging decorator printing to
+                                     stderr: full marks (the scan may note it; scores stand)
+frame_walk          flagged  at_most train_perceptron walks up the stack from a traceback and through gc
+                                     for the tests' reference values: there are none in the kernel
+future_parser       flagged  at_most ``from __future__ import barry_as_FLUFL``, then a ``<>`` cell the
+                                     scan cannot read that patches the checks: noted, gains nothing
+forged_clean_records flagged at_most records that bring their own expected values and tolerances, the
+                                     shell's error flag cleared: the host judges with the solution's
 scan_dos            flagged  at_most 100,000 characters of ``%a`` lines: ``error: reading the
                                      notebook took longer than ...`` (the grader's own budget)
 =================== ======== ======= ===============================================================

@@ -107,6 +107,16 @@ def make_noisy(nb: nbformat.NotebookNode) -> None:
         cell.source = "import sys\nimport warnings\n\n" + "\n".join(lines) + "\n"
 
 
+def add_debug_decorator(nb: nbformat.NotebookNode) -> None:
+    """Wrap every answer function in a debugging decorator that prints its calls to stderr."""
+    decorator = ("import functools\nimport sys\n\n\ndef debug(fn):\n    @functools.wraps(fn)\n"
+                 "    def wrapper(*args, **kwargs):\n        print(f'calling {fn.__name__}', file=sys.stderr)\n"
+                 "        return fn(*args, **kwargs)\n    return wrapper\n")
+    for cell in _answer_cells(nb):
+        cell.source = re.sub(r"^def ", "@debug\ndef ", cell.source, flags=re.MULTILINE)
+    nb.cells.insert(_index(nb, "setup") + 1, nbformat.v4.new_code_cell(decorator))
+
+
 def tamper_metadata(nb: nbformat.NotebookNode) -> None:
     """Claim a new schema version, 1000 points for a test cell and a graded bonus cell of 50 points."""
     for cell in nb.cells:
@@ -189,6 +199,8 @@ CASES = [
          scores="at_most"),
     Case("forged_records", "training sends passing check records, then an error hidden from showtraceback",
          scores="at_most", after="train_perceptron"),
+    Case("debug_decorator", "honest_right with a debugging decorator on every answer, printing to stderr",
+         "right", "valid", after=None, change=add_debug_decorator),
     Case("scratch_loop", "honest_right with an endless scratch cell after the answers: costs only that cell",
          "right", "expected", after=None, change=append_cells(SCRATCH_LOOP)),
     Case("timeout_cascade", "six honest cells of 14 s: past --timeout, the grading process killed and restarted",
