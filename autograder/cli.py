@@ -69,11 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "STUDENT_ID/ASSIGNMENT/*.ipynb (nbgrader's layout)")
     grade.add_argument("--out", help="output folder (default: graded/ASSIGNMENT/)")
     grade.add_argument("--jobs", type=_positive, default=None, help="students graded at once (default: number of CPUs)")
-    grade.add_argument("--timeout", type=_positive, default=120,
-                       help="seconds allowed for one submission (default: 120); then status 'timeout', score 0")
-    grade.add_argument("--cell-timeout", type=_positive, default=30,
-                       help="seconds allowed for one cell (default: 30, as nbgrader's); then the cell is "
-                       "interrupted, shows a CellTimeoutError, and the notebook goes on, within --timeout")
+    grade.add_argument("--timeout", type=_positive, default=300,
+                       help="seconds allowed for one submission (default: 300); then status 'timeout', score 0")
+    grade.add_argument("--cell-timeout", type=_positive, default=60,
+                       help="seconds allowed for one cell (default: 60; twice the slowest cell of the course's "
+                       "solutions on a loaded machine); then the cell is interrupted, shows a CellTimeoutError, "
+                       "and the notebook goes on, within --timeout")
     grade.add_argument("--db", help="nbgrader gradebook, any SQLAlchemy URL (default: sqlite in OUT/gradebook.db)")
     grade.add_argument("--student", help="grade only this student, replacing their earlier results")
     grade.add_argument("--no-sandbox", action="store_true",

@@ -40,7 +40,12 @@ from .progress import Progress
 from .submissions import Submission, find_submissions
 
 HOST_BUDGET = 20  # seconds of the grader's own work (validation, scan) per submission; an honest one: ~0.05
-CELL_TIMEOUT = 30  # default seconds per cell, as nbgrader's
+# Default seconds per cell and per submission. nbgrader's 30 s per cell is too tight here: graded with
+# --jobs 2 on a loaded 2-core machine, the slowest cell of a solution took 29 s (06_keras's first,
+# importing TensorFlow; 05_regularization's: 11 s; the others' below 5 s), and the whole 06_keras 56 s.
+# A submission must fit an endless scratch cell (CELL_TIMEOUT) besides its own work.
+CELL_TIMEOUT = 60
+TIMEOUT = 300
 
 @dataclasses.dataclass
 class Item:
@@ -93,7 +98,7 @@ class Grader:
     """Grades one assignment; ``run()`` does the whole job."""
 
     def __init__(self, assignment_id: str, submissions_dir, out_dir=None, jobs: int | None = None,
-                 timeout: int = 120, db_url: str | None = None, student: str | None = None,
+                 timeout: int = TIMEOUT, db_url: str | None = None, student: str | None = None,
                  notebooks_dir: pathlib.Path = NOTEBOOKS_DIR, stream=None, sandboxed: bool = True,
                  cell_timeout: int = CELL_TIMEOUT, host_budget: float = HOST_BUDGET):
         self.assignment = assignment_id

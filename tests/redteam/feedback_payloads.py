@@ -1,11 +1,12 @@
 """Red-team submissions against the feedback page and the graded notebook (issue 10, item 2).
 
 Each submission is the honest, right 01_perceptron submission (``redteam_cases``) carrying
-one class of payload: active content in a written answer or another markdown or raw cell,
-in an output (``_repr_html_``, ``display(HTML(...))``, image metadata, widget state), or
-code that puts the hidden tests into an output in some encoding after they ran. A script
-that runs calls itself by name: it sets ``window.pwned`` and ``document.title`` and asks
-for ``PROBE/<case>``, a URL on a listener the test starts on 127.0.0.1.
+payloads of one class (``Payload.student``): active content in the written answer, in other
+markdown or raw cells, in outputs (``_repr_html_``, ``display(HTML(...))``, image metadata,
+widget state), or code that puts the hidden tests into an output, in some encoding, after
+they ran. A script that runs names its payload: it sets ``window.pwned`` and
+``document.title`` and asks for ``PROBE/<payload>``, a URL on a listener the test starts on
+127.0.0.1.
 """
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def script(case: str, probe: str) -> str:
 
 
 def _written_answer(nb, text: str) -> None:
-    nb.cells[_index(nb, "xor-answer")].source = text
+    """Add ``text`` to the written answer (after the honest answer)."""
+    nb.cells[_index(nb, "xor-answer")].source += "\n\n" + text
 
 
 def _after_setup(nb, code: str) -> None:
@@ -66,10 +68,10 @@ def answer_mermaid(nb, js, probe):
 
 def answer_attachment(nb, js, probe):
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" onload="{js}"><script>{js}</script></svg>'
-    cell = nb.cells[_index(nb, "xor-answer")]
-    cell.source = "See the figure: ![figure](attachment:proof.svg) ![other](attachment:proof.png)"
-    cell.attachments = {"proof.svg": {"image/svg+xml": base64.b64encode(svg.encode()).decode()},
-                        "proof.png": {"image/png": f'x" onerror="{js}'}}
+    _written_answer(nb, "See the figure: ![figure](attachment:proof.svg) ![other](attachment:proof.png)")
+    nb.cells[_index(nb, "xor-answer")].attachments = {
+        "proof.svg": {"image/svg+xml": base64.b64encode(svg.encode()).decode()},
+        "proof.png": {"image/png": f'x" onerror="{js}'}}
 
 
 def edited_markdown(nb, js, probe):
@@ -188,37 +190,46 @@ threading.Thread(target=_spy, daemon=True).start()''')
 
 @dataclasses.dataclass(frozen=True)
 class Payload:
-    id: str
+    id: str  # also the name its script gives itself
     attack: str
     change: Callable  # (notebook, script, probe URL) -> None, in place
+    student: str  # the submission that carries it (payloads that can share one do)
 
 
 PAYLOADS = [
-    Payload("answer_script", "<script> in the written answer", answer_script),
-    Payload("answer_onerror", "<img onerror> and onmouseover in the written answer", answer_onerror),
-    Payload("answer_iframe", "iframes (srcdoc, javascript:), object and embed in the written answer", answer_iframe),
-    Payload("answer_js_link", "javascript: links, inline, by reference and as <a>", answer_js_link),
-    Payload("answer_svg", "SVG with onload, <script> and foreignObject in the written answer", answer_svg),
-    Payload("answer_mermaid", "a mermaid block (nbconvert copies it unescaped) and \\href in maths", answer_mermaid),
-    Payload("answer_attachment", "attachments: an SVG with scripts, a 'PNG' that breaks out of src", answer_attachment),
-    Payload("edited_markdown", "the assignment's text edited, a cell with style/link/meta refresh/base/form/img",
-            edited_markdown),
-    Payload("meta_refresh", "a markdown cell with a meta refresh to elsewhere", meta_refresh),
-    Payload("raw_cell", "a raw cell (nbconvert copies it into the page as HTML)", raw_cell),
-    Payload("repr_methods", "_repr_html_/_javascript_/_svg_/_markdown_/_latex_ outputs", repr_methods),
-    Payload("display_objects", "display(HTML/Javascript/SVG/IFrame/Markdown) and raw mime bundles", display_objects),
-    Payload("image_metadata", "image width metadata and image data that break out of <img>", image_metadata),
-    Payload("widget_state", "a widget comm: state in the notebook's metadata, a widget view output", widget_state),
-    Payload("leak_reversed", 'a last cell print("\\n".join(In)[::-1])', leak_reversed),
-    Payload("leak_base64", "base64 of In by the last cell and by an answer each time it is called", leak_base64),
-    Payload("leak_update_display", "a display shown early, updated after the hidden tests with them",
-            leak_update_display),
-    Payload("leak_thread", "a thread started early prints each running cell in base64", leak_thread),
+    *(Payload(*fields, "written_answer") for fields in [
+        ("answer_script", "<script> in the written answer", answer_script),
+        ("answer_onerror", "<img onerror> and onmouseover in the written answer", answer_onerror),
+        ("answer_iframe", "iframes (srcdoc, javascript:), object and embed in the written answer", answer_iframe),
+        ("answer_js_link", "javascript: links, inline, by reference and as <a>", answer_js_link),
+        ("answer_svg", "SVG with onload, <script> and foreignObject in the written answer", answer_svg),
+        ("answer_mermaid", "a mermaid block (nbconvert copies it unescaped) and \\href in maths", answer_mermaid),
+        ("answer_attachment", "attachments: an SVG with scripts, a 'PNG' that breaks out of src", answer_attachment)]),
+    Payload("edited_markdown", "the assignment's text edited; a cell with style, link, base, form, remote img",
+            edited_markdown, "other_cells"),
+    Payload("raw_cell", "a raw cell (nbconvert copies it into the page as HTML)", raw_cell, "other_cells"),
+    Payload("meta_refresh", "a markdown cell with a meta refresh to elsewhere", meta_refresh, "meta_refresh"),
+    *(Payload(*fields, "rich_outputs") for fields in [
+        ("repr_methods", "_repr_html_/_javascript_/_svg_/_markdown_/_latex_ outputs", repr_methods),
+        ("display_objects", "display(HTML/Javascript/SVG/IFrame/Markdown) and raw mime bundles", display_objects),
+        ("image_metadata", "image width metadata and image data that break out of <img>", image_metadata),
+        ("widget_state", "a widget comm: state in the notebook's metadata, a widget view output", widget_state)]),
+    *(Payload(*fields, "leaks") for fields in [
+        ("leak_reversed", 'a last cell print("\\n".join(In)[::-1])', leak_reversed),
+        ("leak_base64", "base64 of In by the last cell and by an answer each time it is called", leak_base64),
+        ("leak_update_display", "a display shown early, updated after the hidden tests with them",
+         leak_update_display),
+        ("leak_thread", "a thread started early prints each running cell in base64", leak_thread)]),
 ]
 
 
-def submission(payload: Payload, released: nbformat.NotebookNode, probe: str) -> nbformat.NotebookNode:
-    """The honest right submission with ``payload`` in it."""
+STUDENTS = sorted({payload.student for payload in PAYLOADS})
+
+
+def submission(student: str, released: nbformat.NotebookNode, probe: str) -> nbformat.NotebookNode:
+    """The honest right submission with the payloads of ``student`` in it."""
     nb = fill(released, honest_answers("right"))
-    payload.change(nb, script(payload.id, probe), probe)
+    for payload in PAYLOADS:
+        if payload.student == student:
+            payload.change(nb, script(payload.id, probe), probe)
     return nb
