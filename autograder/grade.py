@@ -192,7 +192,8 @@ class Grader:
         finally:
             worker.clear_slot()
         if outcome.get("status") != "ok":
-            raise InstructorError(f"the solution notebook could not be graded: {outcome.get('status')}")
+            raise InstructorError(f"the solution notebook could not be graded: {outcome.get('status')} "
+                                  f"(see {self.out / 'logs' / 'solution.log'})")
         lost = {gid: "; ".join(why) for gid, why in outcome["messages"].items() if why}
         lost.update({item.grade_id: lost.get(item.grade_id, "failed") for item in self.items if not item.manual
                      and outcome["grades"][item.grade_id]["score"] != item.points})
@@ -200,6 +201,7 @@ class Grader:
             raise InstructorError("the solution notebook does not pass its own tests: "
                                   + "; ".join(f"{gid} ({why})" for gid, why in sorted(lost.items()))
                                   + " (every test cell must run a check of autograder.checks)")
+        (self.out / "logs" / "solution.log").unlink(missing_ok=True)  # kept only when the solution fails
         return outcome["records"]
 
     def _grade_all(self, submissions: list[Submission], workers: list[sandbox.Worker]) -> list[Result]:
