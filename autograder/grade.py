@@ -39,7 +39,7 @@ from .feedback import CSP_META
 from .progress import Progress
 from .submissions import Submission, find_submissions
 
-HOST_BUDGET = 20  # seconds of the grader's own work (validation, scan) per submission; an honest one: ~0.05
+HOST_BUDGET = 20  # seconds of the grader's own work (validation, scan, from-scratch) per submission; an honest one: < 1
 # Default seconds per cell and per submission. nbgrader's 30 s per cell is too tight here: graded with
 # --jobs 2 on a loaded 2-core machine, the slowest cell of a solution took 29 s (06_keras's first,
 # importing TensorFlow; 05_regularization's: 11 s; the others' below 5 s), and the whole 06_keras 56 s.
