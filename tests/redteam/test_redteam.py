@@ -7,7 +7,7 @@ import pytest
 
 import redteam_cases as cases
 
-VALID_STATUS = re.compile(r"ok|timeout|needs review: .+|error: .+", re.DOTALL)
+VALID_STATUS = re.compile(r"(ok|timeout|needs review: .+|error: .+)(; notes: .+)?", re.DOTALL)
 MAX_OUTPUT_BYTES = 2 * 2**20
 EXPECTED = {"right": cases.expected_row("right"), "wrong": cases.expected_row("wrong")}
 GRADE_IDS = [k for k in EXPECTED["right"] if k != "status"]
@@ -23,7 +23,7 @@ def run_problems(rt) -> list[str]:
     problems = []
     if rt.proc.returncode != 0:
         problems.append(f"autograder grade exited {rt.proc.returncode}: {rt.proc.stderr[-2000:]}")
-    if rt.columns != ["student_id", "status", "score", "max_score", *GRADE_IDS]:
+    if rt.columns != ["student_id", "status", "notes", "score", "max_score", *GRADE_IDS]:
         problems.append(f"grades.csv columns {rt.columns}")
     before, after = rt.hashes
     problems += [f"{name} changed" for name in before if before[name] != after[name]]
@@ -104,7 +104,10 @@ def output_size_problems(rt, case) -> list[str]:
 
 
 def network_problems(rt, case) -> list[str]:
-    return [f"{name} says the network worked" for name, text in rt.texts.items() if "NETWORK OK" in text]
+    problems = [f"{name} says the network worked" for name, text in rt.texts.items() if "NETWORK OK" in text]
+    if rt.listener_connections:
+        problems.append(f"{rt.listener_connections} connections reached the test's listener on 127.0.0.1")
+    return problems
 
 
 def allocation_problems(rt, case) -> list[str]:
