@@ -75,7 +75,8 @@ fork_loop           valid    at_most 300 sleeping children, a daemonised sleep, 
                                      kernel its later cells)
 huge_output         valid    same    a 30 MB line and 10^5 short lines: its feedback and log below
                                      2 MB, any graded notebook in --out too
-network             valid    same    1.1.1.1:53 and pypi.org:443: "NETWORK OK" in no output
+network             valid    same    a listener the test runs on 127.0.0.1 (reached from the test
+                                     first): no connection reaches it, "NETWORK OK" in no output
 ast_transformers    flagged  at_most an AST transformer makes later checks compare expected values
                                      with themselves and drops ``checks.fail``
 forged_records      flagged  at_most training emits passing check records, then raises an error
@@ -105,6 +106,11 @@ scan_dos            flagged  at_most 100,000 characters of ``%a`` lines: ``error
                                      notebook took longer than ...`` (the grader's own budget)
 =================== ======== ======= ===============================================================
 
+Beside these, the submissions folder holds the attacks on the folder itself (``redteam_intake``: a
+named pipe, links to ``/dev/zero``, to the solution and to a classmate, a device, a file too large,
+folder names that are formulas, escape sequences or a forged CSV line, a stray file beside a
+notebook), checked by ``test_redteam_intake.py``.
+
 Besides, for the whole run: no process of it survives (``test_no_process_of_the_run_survives``)
 and grades.csv, the summary and the shared logs hold no hidden test and no marker
 (``test_shared_outputs_leak_nothing``).
@@ -126,6 +132,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "notebooks")]  # the helpers, and nbgrading's fill()
 
 import redteam_cases as cases  # noqa: E402
+import redteam_intake as intake  # noqa: E402
 import redteam_run as run  # noqa: E402
 
 collect_ignore = ["hostile_cells.py"]  # the students' code, not a module
@@ -148,6 +155,8 @@ class RedTeamRun:
     hidden_lines: list[str]
     leftovers: list[run.Leftover]
     written: list[pathlib.Path]  # files write_anywhere left outside its sandbox
+    listener_connections: int  # connections the run made to the test's listener on 127.0.0.1
+    intake: list[intake.Entry]  # the submissions-folder attacks made here (redteam_intake)
 
     def markers(self) -> dict[str, str]:
         return {s: self.target.marker(s) for s in [c.id for c in cases.CASES] + [EARLIER]}
@@ -175,13 +184,17 @@ def _read_csv(path: pathlib.Path) -> tuple[list[str], dict[str, dict[str, str]]]
 @pytest.fixture(scope="module")
 def redteam(tmp_path_factory):
     root = tmp_path_factory.mktemp("redteam")
+    listener = run.Listener()
+    assert listener.reachable(), "the listener on 127.0.0.1 cannot be reached: the network case would prove nothing"
     target = cases.Target(token=secrets.token_hex(4), submissions=root / "submissions", out=root / "out",
                           tmp_root=root, host_pidns=os.readlink("/proc/self/ns/pid"),
-                          memory_cap=cases.memory_cap(), home=pathlib.Path.home())
+                          memory_cap=cases.memory_cap(), home=pathlib.Path.home(), listener_port=listener.port)
     released = run.release(root / "release")
     target.submissions.mkdir()
     for case in cases.CASES:
         nbformat.write(cases.submission(case, released, target), target.submissions / f"{case.id}.ipynb")
+    honest = cases.submission(cases.CASES[0], released, target, "intake")
+    made = intake.make_entries(target.submissions, intake.Context(honest, root / "outside"))
     earlier = root / "earlier"
     earlier.mkdir()
     nbformat.write(cases.submission(cases.CASES[0], released, target, EARLIER), earlier / f"{EARLIER}.ipynb")
@@ -190,7 +203,9 @@ def redteam(tmp_path_factory):
 
     before = _inputs(target, earlier), _gradebook(target.out / "gradebook.db")
     since = run.clock_ticks()
+    accepted_before = listener.accepted
     proc = run.grade(target.submissions, target.out, 2, target.token)
+    listener.close()
     markers = [target.marker(c.id) for c in cases.CASES]
     found = run.leftovers(markers, target.token, since)
     run.kill(found)
@@ -203,7 +218,8 @@ def redteam(tmp_path_factory):
         hashes=(before[0], _inputs(target, earlier)), gradebook=(before[1], _gradebook(db)),
         grades_in_db=run.gradebook_grades(db) if db.exists() else {}, texts=run.output_texts(target.out),
         hidden_lines=run.hidden_test_lines(nbformat.read(cases.SOURCE_NOTEBOOK, as_version=4), released),
-        leftovers=found, written=written)
+        leftovers=found, written=written, listener_connections=listener.accepted - accepted_before,
+        intake=made)
     assert result.hidden_lines, "no hidden test line to look for: the leak checks would prove nothing"
     try:
         yield result

@@ -58,6 +58,7 @@ class Target:
     host_pidns: str
     memory_cap: int  # the kernel's address-space cap, as the sandbox module states it
     home: pathlib.Path
+    listener_port: int  # a TCP listener the test runs on the host's 127.0.0.1 (never to be reached)
 
     @property
     def alloc_bytes(self) -> int:
@@ -81,7 +82,8 @@ class Target:
         values = {"marker": self.marker(student), "repo": str(REPO), "submissions": str(self.submissions),
                   "out": str(self.out), "tmp_root": str(self.tmp_root), "host_pidns": self.host_pidns,
                   "alloc_bytes": self.alloc_bytes, "write_targets": [str(p) for p in self.write_targets()],
-                  "tree_bytes": int(0.6 * self.memory_cap)}
+                  "tree_bytes": int(0.6 * self.memory_cap),
+                  "listener_port": self.listener_port}
         used = {k: v for k, v in values.items() if f'RT["{k}"]' in code}
         return f"RT = {used!r}\n\n" if used else ""
 
@@ -194,7 +196,7 @@ CASES = [
     Case("fork_loop", "300 sleeping children, a daemonised sleep and a sleeping thread", status="valid",
          scores="at_most"),  # using up its own process cap may cost the kernel its later cells
     Case("huge_output", "a 30 MB line and 100,000 short lines of output", status="valid"),
-    Case("network", "connects to 1.1.1.1:53 and pypi.org:443", status="valid"),
+    Case("network", "connects to a listener the test runs on the host's 127.0.0.1", status="valid"),
     Case("ast_transformers", "an AST transformer makes every later check compare the expected value with itself",
          scores="at_most"),
     Case("forged_records", "training sends passing check records, then an error hidden from showtraceback",

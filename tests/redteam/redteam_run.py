@@ -9,9 +9,11 @@ import os
 import pathlib
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import nbformat
@@ -171,3 +173,41 @@ def output_texts(out: pathlib.Path) -> dict[str, str]:
     """relative path -> readable text of every output file of a run but the gradebook and images."""
     return {str(p.relative_to(out)): readable_text(p) for p in sorted(out.rglob("*"))
             if p.is_file() and p.suffix not in (".db", ".png", ".db-journal")}
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it accepts: the network case tries to
+    reach it from inside the sandbox (and must not), the test once from outside (and must)."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.accepted = 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            self.accepted += 1
+            connection.close()
+
+    def reachable(self) -> bool:
+        """Whether a connection from this process gets through (the control: the listener works)."""
+        before = self.accepted
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5):
+            pass
+        deadline = time.monotonic() + 5
+        while self.accepted == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.accepted > before
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.server.close()

@@ -97,7 +97,10 @@ def output_size_problems(rt, case) -> list[str]:
 
 
 def network_problems(rt, case) -> list[str]:
-    return [f"{name} says the network worked" for name, text in rt.texts.items() if "NETWORK OK" in text]
+    problems = [f"{name} says the network worked" for name, text in rt.texts.items() if "NETWORK OK" in text]
+    if rt.listener_connections:
+        problems.append(f"{rt.listener_connections} connections reached the test's listener on 127.0.0.1")
+    return problems
 
 
 def allocation_problems(rt, case) -> list[str]:
