@@ -44,6 +44,7 @@ HOST_BUDGET = 20  # seconds of the grader's own work (validation, scan) per subm
 CELL_TIMEOUT = 60
 TIMEOUT = 300
 
+
 @dataclasses.dataclass
 class Item:
     """A graded cell of the assignment, in notebook order."""

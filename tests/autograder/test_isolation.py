@@ -21,7 +21,7 @@ import time
 import nbformat
 import pytest
 
-from autograder import bounded, kernel
+from autograder import bounded, kernel, records
 from autograder.release import release_assignment
 from toy_assignment import make_toy_assignment
 
@@ -131,3 +131,13 @@ def test_a_cell_keeps_at_most_max_outputs():
             for _ in range(kernel.MAX_OUTPUTS + 50)]
     kernel.bound_outputs(outs)
     assert len(outs) == kernel.MAX_OUTPUTS + 1 and outs[-1].text == kernel.DROPPED
+
+
+def test_a_test_cells_records_survive_a_notebook_out_of_room():
+    record = {records.MIME: {"kind": "passed", "name": "x"}}
+    outs = [nbformat.v4.new_output("stream", name="stdout", text="chatter"),
+            nbformat.v4.new_output("display_data", data=record)]
+    kernel.bound_outputs(outs, room=0, record_room=kernel.MAX_RECORDS)
+    assert [o.output_type for o in outs] == ["display_data", "stream"] and outs[-1].text == kernel.DROPPED
+    kernel.bound_outputs(outs, room=0, record_room=0)  # records outside test cells are not kept
+    assert [o.output_type for o in outs] == ["stream"]

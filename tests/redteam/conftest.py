@@ -87,12 +87,12 @@ timeout_cascade     valid    at_most six honest 14 s cells: past --timeout, its 
                                      graded as usual (their rows prove it)
 deaf_loop           valid    at_most an endless loop that ignores the interrupt
 tree_memory         valid    same    two children of 0.6x the memory cap each: never both held
-spinning_children   valid    at_most 100 session-detached children spinning 20 s: the tree reports
+spinning_children   valid    at_most 40 session-detached children spinning 20 s: the tree reports
                                      its CPU share, at most 1.5x ``Limits().cores``
 ipc_write           valid    same    180 MiB into the kernel's socket folder, the connection file
                                      opened for writing: both refused
-output_flood        valid    same    30 cells of 20 MB HTML + 20 MB metadata: its feedback and log
-                                     within 1.25x ``kernel.MAX_TOTAL``
+output_flood        valid    same    30 cells of 1.9 MB HTML (under the cell's cap) + 5 MB metadata:
+                                     its feedback and log within 1.25x ``kernel.MAX_TOTAL``
 scan_dos            flagged  at_most 100,000 characters of ``%a`` lines: ``error: reading the
                                      notebook took longer than ...`` (the grader's own budget)
 =================== ======== ======= ===============================================================

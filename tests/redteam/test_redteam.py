@@ -134,7 +134,7 @@ def tree_cpu_problems(rt, case) -> list[str]:
     if found is None:
         return ["the spinning children's CPU share was not reported: nothing shows it was capped"]
     cores = sandbox.Limits().cores
-    return [] if float(found[1]) <= cores * 1.5 else [f"100 spinning children used {found[1]} cores (cap {cores:g})"]
+    return [] if float(found[1]) <= cores * 1.5 else [f"40 spinning children used {found[1]} cores (cap {cores:g})"]
 
 
 def ipc_problems(rt, case) -> list[str]:
