@@ -22,6 +22,7 @@ import pathlib
 import sys
 
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbformat.v4 import output_from_msg
 from nbgrader.preprocessors import Execute
@@ -99,6 +100,8 @@ class BoundedExecute(Execute):
         client = await super().async_start_new_kernel_client()
         self.km.seal_ipc()  # the kernel is ready: its sockets exist, none of the student's code has run
         return client
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)  # nbclient's sync name, bound to its own
 
     def output(self, outs: list[NotebookNode], msg: dict, display_id: str | None, cell_index: int):
         out = super().output(outs, msg, display_id, cell_index)

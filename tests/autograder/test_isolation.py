@@ -10,6 +10,7 @@ one after another, in order of their ids), with the sandbox on::
     e_flood    right, plus 30 cells of ~1.5 MB of output each: the notebook's outputs capped in all
     f_costly   a cell of 100,000 characters of ``%a`` lines: an error for that student alone
     g_right    right
+    h_ipc      right, then 100 MiB written into the kernel's socket folder: refused
 """
 import csv
 import os
@@ -30,6 +31,9 @@ TIMEOUT, CELL_TIMEOUT, HOST_BUDGET = 25, 4, 5
 RIGHT = "def double(x):\n    return 2 * x"
 DEAF = RIGHT + "\n\nimport signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)  # ignores the interrupt\nwhile True:\n    pass"
 SLOW_CELL = "import time\ntime.sleep(3)"
+IPC_WRITE = ("import os, sys\nfolder = os.path.dirname(sys.argv[sys.argv.index('-f') + 1])\ntry:\n"
+             "    with open(os.path.join(folder, 'fill'), 'wb') as f:\n        f.write(bytes(100 * 2**20))\n"
+             "    print('IPC', 'WROTE')\nexcept OSError as exc:\n    print('ipc', 'refused:', type(exc).__name__)")
 FLOOD_CELL = "class Big:\n    def _repr_html_(self):\n        return 'A' * 1_500_000\n\nBig()"
 
 
@@ -53,7 +57,7 @@ def run(tmp_path_factory):
                 "d_scratch": _submission(released, RIGHT, ["while True:  # a scratch cell\n    pass"]),
                 "e_flood": _submission(released, RIGHT, [FLOOD_CELL] * 30),
                 "f_costly": _submission(released, RIGHT, ["%a\n" * 25_000]),
-                "g_right": _submission(released, RIGHT)}
+                "g_right": _submission(released, RIGHT), "h_ipc": _submission(released, RIGHT, [IPC_WRITE])}
     for student, nb in students.items():
         nbformat.write(nb, subs / f"{student}.ipynb")
     out = tmp / "out"
@@ -99,6 +103,12 @@ def test_a_notebook_too_costly_to_read_is_an_error_for_its_student_alone(run):
     rows, _, seconds = run
     assert rows["f_costly"]["status"].startswith("error: reading the notebook took longer than 5 s")
     assert rows["f_costly"]["score"] == "0"
+
+
+def test_the_kernel_cannot_write_into_its_socket_folder(run):
+    rows, out, _ = run
+    feedback = (out / "feedback" / "h_ipc.html").read_text()
+    assert "ipc refused: PermissionError" in feedback and "IPC WROTE" not in feedback
 
 
 def test_bounded_work_returns_raises_and_stops():

@@ -422,9 +422,7 @@ for _ in range(2):
     pid = os.fork()
     if pid == 0:
         try:
-            block = bytearray(SIZE)
-            for i in range(0, SIZE, 4096):
-                block[i] = 1
+            block = b"\1" * SIZE  # every page written, at the speed of memset
             os.write(report, b"h")
             time.sleep(10)
         finally:
