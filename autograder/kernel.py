@@ -49,6 +49,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     ipc_dir = Unicode(help="folder of the kernel's sockets, shared with it").tag(config=True)
     data_dir = Unicode("", help="files to put, read-only, in the kernel's working directory").tag(config=True)
     font_cache = Unicode("", help="matplotlib's font list, to put in the kernel's cache folder").tag(config=True)
+    memory = Integer(sandbox.Limits.memory, help="bytes of memory: each process's address space, and the "
+                     "whole tree's (autograder.sandbox.Limits)").tag(config=True)
     join = List(Unicode(), help="the start of the kernel's command line: joins its slot's cgroup "
                 "(autograder.treecaps)").tag(config=True)
 
@@ -78,7 +80,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         command = [sys.executable, "-P", "-m", "autograder.kernel_boot", "-f", self.connection_file]
-        limits = sandbox.Limits()
+        limits = sandbox.Limits(memory=self.memory)
         if not self.sandboxed:
             return list(self.join) + limits.prlimit_args() + command
         ipc = pathlib.Path(self.ipc_dir)

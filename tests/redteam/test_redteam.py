@@ -126,7 +126,12 @@ def _shown(rt, case, text: str) -> list[str]:
 
 
 def tree_memory_problems(rt, case) -> list[str]:
-    return [f"{name}: two children held 1.2x the memory cap together" for name in _shown(rt, case, "TREE MEMORY HELD")]
+    problems = [f"{name}: two children held 1.2x the memory cap together"
+                for name in _shown(rt, case, "TREE MEMORY HELD")]
+    feedback = rt.texts.get(f"feedback/{case.id}.html", "")
+    if not problems and not re.search(r"\d children held their memory, \d still alive", feedback):
+        problems.append("the children's memory was not reported: nothing shows the tree was capped")
+    return problems
 
 
 def tree_cpu_problems(rt, case) -> list[str]:
