@@ -47,6 +47,7 @@ HOST_BUDGET = 20  # seconds of the grader's own work (validation, scan, from-scr
 CELL_TIMEOUT = 60
 TIMEOUT = 300
 
+
 @dataclasses.dataclass
 class Item:
     """A graded cell of the assignment, in notebook order."""
@@ -100,7 +101,8 @@ class Grader:
     def __init__(self, assignment_id: str, submissions_dir, out_dir=None, jobs: int | None = None,
                  timeout: int = TIMEOUT, db_url: str | None = None, student: str | None = None,
                  notebooks_dir: pathlib.Path = NOTEBOOKS_DIR, stream=None, sandboxed: bool = True,
-                 cell_timeout: int = CELL_TIMEOUT, host_budget: float = HOST_BUDGET):
+                 cell_timeout: int = CELL_TIMEOUT, host_budget: float = HOST_BUDGET,
+                 limits: sandbox.Limits | None = None):
         self.assignment = assignment_id
         self.notebook = notebook_name(assignment_id, notebooks_dir)  # InstructorError if unknown
         self.notebooks_dir = notebooks_dir
@@ -112,6 +114,7 @@ class Grader:
         self.timeout = timeout
         self.cell_timeout = min(cell_timeout, timeout)
         self.host_budget = host_budget
+        self.limits = limits or sandbox.Limits()
         self.db_url = db_url or f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
         self.student = student
         self.items = items_of(notebooks_dir / assignment_id / f"{self.notebook}.ipynb")
@@ -140,8 +143,8 @@ class Grader:
                       else ([None] * n_workers, []))
         with tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
             self.work = pathlib.Path(tmp)
-            workers = [sandbox.Worker(self.work / f"slot{k}", self.out / "logs" / f"_worker{k}.log", k, uids[k])
-                       for k in range(n_workers)]
+            workers = [sandbox.Worker(self.work / f"slot{k}", self.out / "logs" / f"_worker{k}.log", k, uids[k],
+                                      self.limits) for k in range(n_workers)]
             try:
                 for worker in workers:  # they import nbgrader while we prepare the gradebooks
                     worker.launch()

@@ -5,7 +5,8 @@ nbgrader course directory, made by ``autograder.grade``: gradebook, data files,
 ``submitted/STUDENT/ASSIGNMENT/``), ``assignment``, ``student``, ``timeout`` (seconds per
 cell: then the cell is interrupted and the notebook goes on), ``sandboxed``, ``uid`` (the
 kernel's user id), ``join`` (the start of the kernel's command line that puts it into its
-slot's cgroup, ``autograder.treecaps``), ``reference`` (grade_id -> the solution's check
+slot's cgroup, ``autograder.treecaps``), ``memory`` (the kernel's memory cap in bytes),
+``reference`` (grade_id -> the solution's check
 records of that test cell; None when grading the solution itself). It runs nbgrader's
 autograde there with the kernel in its sandbox (``autograder.kernel``), scores each test
 cell here, from the records its checks sent, against the solution's (``autograder.scoring``),
@@ -101,6 +102,7 @@ def configure_kernel(config, course: pathlib.Path, assignment: str, request: dic
     kernel.sandboxed, kernel.uid, kernel.ipc_dir = request["sandboxed"], request["uid"], str(ipc)
     kernel.mode = "reference" if request.get("reference") is None else "grading"
     kernel.join = request.get("join", [])
+    kernel.memory = request["memory"]
     kernel.data_dir, kernel.font_cache = str(course / "source" / assignment), str(course / "home" / "matplotlib")
 
 

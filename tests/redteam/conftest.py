@@ -8,7 +8,7 @@ grades an earlier student (``earlier_student``, honest and right) into ``OUT``, 
 gradebook and hashes (sha256) every file of ``notebooks/``, the submissions folder and the
 earlier student's folder, then grades every case together::
 
-    autograder grade 01_perceptron SUBMISSIONS --out OUT --jobs 2 --timeout 60 --cell-timeout 15
+    autograder grade 01_perceptron SUBMISSIONS --out OUT --jobs 2 --timeout 60 --cell-timeout 15 --memory 2
 
 and collects grades.csv, the gradebook, every output file's text and the processes still
 alive 5 s after the run: a student's marker in the command line, the run's token
@@ -68,8 +68,8 @@ kill_parent         flagged  same    kills its parent, ``kill(-1)``, every pid i
 bad_metadata        flagged  same    schema_version 99, a test cell worth 1000, a graded bonus cell
 stderr_honest       exact    exact   honest_right printing to stderr and warning: same row as
                                      honest_right
-big_alloc           valid    same    allocates 2x ``autograder.sandbox.Limits().memory`` (else 6 GiB;
-                                     at most 7.5 GiB): it must be refused (MemoryError)
+big_alloc           valid    same    allocates 2x the run's ``--memory`` (2 GiB; at most 7.5 GiB): it
+                                     must be refused (MemoryError)
 fork_loop           valid    at_most 300 sleeping children, a daemonised sleep, a sleeping thread:
                                      none survives (using up its own process cap may cost the
                                      kernel its later cells)
@@ -87,13 +87,13 @@ timeout_cascade     valid    at_most six honest 14 s cells: past --timeout, its 
                                      killed and restarted; every student after it on that slot is
                                      graded as usual (their rows prove it)
 deaf_loop           valid    at_most an endless loop that ignores the interrupt
-tree_memory         valid    same    two children of 0.6x the memory cap each: never both held
-spinning_children   valid    at_most 100 session-detached children spinning 20 s: the tree reports
+tree_memory         valid    same    two children of 0.6x the run's ``--memory`` each: never both held
+spinning_children   valid    at_most 40 session-detached children spinning 20 s: the tree reports
                                      its CPU share, at most 1.5x ``Limits().cores``
 ipc_write           valid    same    180 MiB into the kernel's socket folder, the connection file
                                      opened for writing: both refused
-output_flood        valid    same    30 cells of 20 MB HTML + 20 MB metadata: its feedback and log
-                                     within 1.25x ``kernel.MAX_TOTAL``
+output_flood        valid    same    30 cells of 1.9 MB HTML (under the cell's cap) + 5 MB metadata:
+                                     its feedback and log within 1.25x ``kernel.MAX_TOTAL``
 debug_decorator     valid    same    honest_right whose answers carry a debugging decorator printing to
                                      stderr: full marks (the scan may note it; scores stand)
 frame_walk          flagged  at_most train_perceptron walks up the stack from a traceback and through gc

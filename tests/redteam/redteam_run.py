@@ -18,7 +18,7 @@ import time
 
 import nbformat
 
-from redteam_cases import ASSIGNMENT, REPO
+from redteam_cases import ASSIGNMENT, KERNEL_MEMORY, REPO
 
 TIMEOUT = 60  # seconds per submission, as --timeout
 CELL_TIMEOUT = 15  # seconds per cell, as --cell-timeout
@@ -38,7 +38,8 @@ def release(folder: pathlib.Path) -> nbformat.NotebookNode:
 def grade(submissions: pathlib.Path, out: pathlib.Path, jobs: int, token: str) -> subprocess.CompletedProcess:
     """``autograder grade`` as an instructor runs it (sandbox on, the default); killed after RUN_LIMIT s."""
     cmd = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out),
-           "--jobs", str(jobs), "--timeout", str(TIMEOUT), "--cell-timeout", str(CELL_TIMEOUT)]
+           "--jobs", str(jobs), "--timeout", str(TIMEOUT), "--cell-timeout", str(CELL_TIMEOUT),
+           "--memory", f"{KERNEL_MEMORY / 2**30:g}"]
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, TOKEN_VARIABLE: token}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -128,6 +129,8 @@ def _leftover(pid: int, markers: list[str], token: str, since: int) -> Leftover 
     # a sandbox user's process without our token: another run's if it says so (another test run on the
     # same machine), else perhaps ours with its environment cleared
     foreign = TOKEN_VARIABLE.encode() in names or b"PYTEST_CURRENT_TEST" in names
+    program = cmdline.split(" ", 1)[0]
+    foreign |= program.endswith("/.venv/bin/python") and program != sys.executable  # another checkout's kernel
     if uid in SANDBOX_UIDS and int(stat[19]) >= since and not foreign:
         return Leftover(pid, uid, cmdline, "sandbox uid", False)
     return None
