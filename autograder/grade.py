@@ -227,7 +227,9 @@ class Grader:
         course = worker.slot / "course"
         data = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
         shutil.copytree(self.template / "source" / self.assignment, course / "source" / self.assignment, ignore=data)
-        shutil.copytree(self.template / "release" / self.assignment, course / "release" / self.assignment)
+        released = course / "release" / self.assignment  # the student version, for the feedback
+        released.mkdir(parents=True)
+        shutil.copy(self.template / "release" / self.assignment / f"{self.notebook}.ipynb", released)
         shutil.copy(self.template / "gradebook.db", course / "gradebook.db")
         shutil.copytree(self.template / "matplotlib", course / "home" / "matplotlib")
         submitted = course / "submitted" / student / self.assignment
