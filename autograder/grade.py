@@ -265,8 +265,9 @@ class Grader:
         data = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
         shutil.copytree(template / "source" / self.assignment, course / "source" / self.assignment, ignore=data)
         shutil.copy(template / "gradebook.db", course / "gradebook.db")
-        # the released notebook (the feedback shows the test cells as the student saw them)
-        shutil.copytree(self.template / "release" / self.assignment, course / "release" / self.assignment)
+        released = course / "release" / self.assignment  # the student version, for the feedback
+        released.mkdir(parents=True)
+        shutil.copy(self.template / "release" / self.assignment / f"{self.notebook}.ipynb", released)
         shutil.copytree(self.template / "matplotlib", course / "home" / "matplotlib")
         submitted = course / "submitted" / student / self.assignment
         submitted.mkdir(parents=True)
