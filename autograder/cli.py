@@ -14,6 +14,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _gib(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of GiB, got {text!r}") from None
+    if not 0.25 <= value <= 1024:
+        raise argparse.ArgumentTypeError(f"must be between 0.25 and 1024 GiB, got {value:g}")
+    return value
+
+
 def _release(args: argparse.Namespace) -> int:
     from .release import release_assignment
 
@@ -25,9 +35,11 @@ def _release(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from .grade import Grader
 
+    from .sandbox import Limits
+
     Grader(args.assignment, args.submissions, out_dir=args.out, jobs=args.jobs, timeout=args.timeout,
-           cell_timeout=args.cell_timeout, db_url=args.db, student=args.student,
-           sandboxed=not args.no_sandbox).run()
+           cell_timeout=args.cell_timeout, db_url=args.db, student=args.student, sandboxed=not args.no_sandbox,
+           limits=Limits(memory=int(args.memory * 2**30))).run()
     return 0
 
 
@@ -69,11 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
                        "STUDENT_ID/ASSIGNMENT/*.ipynb (nbgrader's layout)")
     grade.add_argument("--out", help="output folder (default: graded/ASSIGNMENT/)")
     grade.add_argument("--jobs", type=_positive, default=None, help="students graded at once (default: number of CPUs)")
-    grade.add_argument("--timeout", type=_positive, default=120,
-                       help="seconds allowed for one submission (default: 120); then status 'timeout', score 0")
-    grade.add_argument("--cell-timeout", type=_positive, default=30,
-                       help="seconds allowed for one cell (default: 30, as nbgrader's); then the cell is "
-                       "interrupted, shows a CellTimeoutError, and the notebook goes on, within --timeout")
+    grade.add_argument("--timeout", type=_positive, default=300,
+                       help="seconds allowed for one submission (default: 300); then status 'timeout', score 0")
+    grade.add_argument("--cell-timeout", type=_positive, default=60,
+                       help="seconds allowed for one cell (default: 60; twice the slowest cell of the course's "
+                       "solutions on a loaded machine); then the cell is interrupted, shows a CellTimeoutError, "
+                       "and the notebook goes on, within --timeout")
+    grade.add_argument("--memory", type=_gib, default=6,
+                       help="GiB of memory per student's kernel: each of its processes' address space, and all "
+                       "of them together (default: 6; TensorFlow alone reserves 2.5 GiB of address space)")
     grade.add_argument("--db", help="nbgrader gradebook, any SQLAlchemy URL (default: sqlite in OUT/gradebook.db)")
     grade.add_argument("--student", help="grade only this student, replacing their earlier results")
     grade.add_argument("--no-sandbox", action="store_true",

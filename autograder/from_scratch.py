@@ -197,6 +197,7 @@ def _uses(fn: str, student: dict, bound: dict, forbidden, seen: set) -> str | No
         return None
     seen.add(fn)
     node = student[fn]
+    own = _locals(node)
     for sub in ast.walk(node):
         if isinstance(sub, (ast.Import, ast.ImportFrom)):
             names = ([a.name for a in sub.names] if isinstance(sub, ast.Import)
@@ -208,9 +209,10 @@ def _uses(fn: str, student: dict, bound: dict, forbidden, seen: set) -> str | No
             dotted = _dotted(sub)
             if dotted is None:
                 continue
-            if dotted.split(".")[0] in DETOURS and dotted.split(".")[0] not in _locals(node):
-                return f"uses {dotted.split('.')[0]} ({DETOURS[dotted.split('.')[0]]})"
-            full = _resolve(dotted, bound) if dotted.split(".")[0] not in _locals(node) else dotted
+            root = dotted.split(".")[0]
+            if root in DETOURS and root not in own:
+                return f"uses {root} ({DETOURS[root]})"
+            full = _resolve(dotted, bound) if root not in own else dotted
             if _forbidden(full, forbidden):
                 return f"uses {full}"
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id != fn:
@@ -275,7 +277,12 @@ def _copy_of_nnkit(node) -> str | None:
     if len(tokens) < MIN_COPY_TOKENS:
         return None
     for body, name in _nnkit_bodies().items():
-        if 0.8 * len(body) <= len(tokens) <= 1.25 * len(body) and \
-                difflib.SequenceMatcher(None, tokens, body, autojunk=False).ratio() >= COPY_SIMILARITY:
+        if not 0.8 * len(body) <= len(tokens) <= 1.25 * len(body):
+            continue
+        matcher = difflib.SequenceMatcher(None, tokens, body, autojunk=False)
+        if matcher.quick_ratio() >= COPY_SIMILARITY and matcher.ratio() >= COPY_SIMILARITY:
             return name
     return None
+
+
+_nnkit_bodies()  # once, when the module is imported (autograder.bounded's server imports it before forking)

@@ -35,11 +35,18 @@ import nbformat
 from . import bounded, from_scratch, report, sandbox, scan, treecaps, validate, withhold
 from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
 from .printable import spreadsheet_cell
+from .feedback import CSP_META
 from .progress import Progress
 from .submissions import Submission, find_submissions
 
-HOST_BUDGET = 20  # seconds of the grader's own work (validation, scan) per submission; an honest one: ~0.05
-CELL_TIMEOUT = 30  # default seconds per cell, as nbgrader's
+HOST_BUDGET = 20  # seconds of the grader's own work (validation, scan, from-scratch) per submission; an honest one: < 1
+# Default seconds per cell and per submission. nbgrader's 30 s per cell is too tight here: graded with
+# --jobs 2 on a loaded 2-core machine, the slowest cell of a solution took 29 s (06_keras's first,
+# importing TensorFlow; 05_regularization's: 11 s; the others' below 5 s), and the whole 06_keras 56 s.
+# A submission must fit an endless scratch cell (CELL_TIMEOUT) besides its own work.
+CELL_TIMEOUT = 60
+TIMEOUT = 300
+
 
 @dataclasses.dataclass
 class Item:
@@ -92,9 +99,10 @@ class Grader:
     """Grades one assignment; ``run()`` does the whole job."""
 
     def __init__(self, assignment_id: str, submissions_dir, out_dir=None, jobs: int | None = None,
-                 timeout: int = 120, db_url: str | None = None, student: str | None = None,
+                 timeout: int = TIMEOUT, db_url: str | None = None, student: str | None = None,
                  notebooks_dir: pathlib.Path = NOTEBOOKS_DIR, stream=None, sandboxed: bool = True,
-                 cell_timeout: int = CELL_TIMEOUT, host_budget: float = HOST_BUDGET):
+                 cell_timeout: int = CELL_TIMEOUT, host_budget: float = HOST_BUDGET,
+                 limits: sandbox.Limits | None = None):
         self.assignment = assignment_id
         self.notebook = notebook_name(assignment_id, notebooks_dir)  # InstructorError if unknown
         self.notebooks_dir = notebooks_dir
@@ -106,6 +114,7 @@ class Grader:
         self.timeout = timeout
         self.cell_timeout = min(cell_timeout, timeout)
         self.host_budget = host_budget
+        self.limits = limits or sandbox.Limits()
         self.db_url = db_url or f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
         self.student = student
         self.items = items_of(notebooks_dir / assignment_id / f"{self.notebook}.ipynb")
@@ -134,8 +143,8 @@ class Grader:
                       else ([None] * n_workers, []))
         with tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
             self.work = pathlib.Path(tmp)
-            workers = [sandbox.Worker(self.work / f"slot{k}", self.out / "logs" / f"_worker{k}.log", k, uids[k])
-                       for k in range(n_workers)]
+            workers = [sandbox.Worker(self.work / f"slot{k}", self.out / "logs" / f"_worker{k}.log", k, uids[k],
+                                      self.limits) for k in range(n_workers)]
             try:
                 for worker in workers:  # they import nbgrader while we prepare the gradebooks
                     worker.launch()
@@ -186,7 +195,8 @@ class Grader:
         finally:
             worker.clear_slot()
         if outcome.get("status") != "ok":
-            raise InstructorError(f"the solution notebook could not be graded: {outcome.get('status')}")
+            raise InstructorError(f"the solution notebook could not be graded: {outcome.get('status')} "
+                                  f"(see {self.out / 'logs' / 'solution.log'})")
         lost = {gid: "; ".join(why) for gid, why in outcome["messages"].items() if why}
         lost.update({item.grade_id: lost.get(item.grade_id, "failed") for item in self.items if not item.manual
                      and outcome["grades"][item.grade_id]["score"] != item.points})
@@ -194,6 +204,7 @@ class Grader:
             raise InstructorError("the solution notebook does not pass its own tests: "
                                   + "; ".join(f"{gid} ({why})" for gid, why in sorted(lost.items()))
                                   + " (every test cell must run a check of autograder.checks)")
+        (self.out / "logs" / "solution.log").unlink(missing_ok=True)  # kept only when the solution fails
         return outcome["records"]
 
     def _grade_all(self, submissions: list[Submission], workers: list[sandbox.Worker]) -> list[Result]:
@@ -254,6 +265,9 @@ class Grader:
         data = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
         shutil.copytree(template / "source" / self.assignment, course / "source" / self.assignment, ignore=data)
         shutil.copy(template / "gradebook.db", course / "gradebook.db")
+        released = course / "release" / self.assignment  # the student version, for the feedback
+        released.mkdir(parents=True)
+        shutil.copy(self.template / "release" / self.assignment / f"{self.notebook}.ipynb", released)
         shutil.copytree(self.template / "matplotlib", course / "home" / "matplotlib")
         submitted = course / "submitted" / student / self.assignment
         submitted.mkdir(parents=True)
@@ -325,8 +339,9 @@ class Grader:
     def _failed(self, student: str, status: str, detail: str | None = None) -> Result:
         """A result of 0 for a submission that could not be graded, and feedback saying why."""
         reason = detail or status.removeprefix("error: ")
-        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(self.assignment)}</title>"
-                f"</head><body><h1>{html.escape(self.assignment)}: not graded</h1>"
+        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'>{CSP_META}"
+                f"<title>{html.escape(self.assignment)}</title></head>"
+                f"<body><h1>{html.escape(self.assignment)}: not graded</h1>"
                 f"<p>Your submission could not be graded: {html.escape(reason)}.</p>"
                 f"<p>Score: 0 / {fmt(self.max_score)}. Run <code>autograder check</code> on your notebook "
                 "before you submit it.</p></body></html>")

@@ -22,6 +22,7 @@ import pathlib
 import sys
 
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbformat.v4 import output_from_msg
 from nbgrader.preprocessors import Execute
@@ -50,6 +51,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     font_cache = Unicode("", help="matplotlib's font list, to put in the kernel's cache folder").tag(config=True)
     mode = Unicode("grading", help="AUTOGRADER_MODE of the kernel: reference (the solution) or grading "
                    "(a student's notebook), see autograder.records").tag(config=True)
+    memory = Integer(sandbox.Limits.memory, help="bytes of memory: each process's address space, and the "
+                     "whole tree's (autograder.sandbox.Limits)").tag(config=True)
     join = List(Unicode(), help="the start of the kernel's command line: joins its slot's cgroup "
                 "(autograder.treecaps)").tag(config=True)
 
@@ -79,7 +82,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         command = [sys.executable, "-P", "-m", "autograder.kernel_boot", "-f", self.connection_file]
-        limits = sandbox.Limits()
+        limits = sandbox.Limits(memory=self.memory)
         if not self.sandboxed:
             return list(self.join) + limits.prlimit_args() + command
         ipc = pathlib.Path(self.ipc_dir)
@@ -107,10 +110,13 @@ class BoundedExecute(Execute):
         self.km.seal_ipc()  # the kernel is ready: its sockets exist, none of the student's code has run
         return client
 
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)  # nbclient's sync name, bound to its own
+
     def output(self, outs: list[NotebookNode], msg: dict, display_id: str | None, cell_index: int):
         out = super().output(outs, msg, display_id, cell_index)
         if out is not None:
-            if len(outs) > 1 and outs[-2] is not out and _is_note(outs[-2]):  # the cell was cut: no more
+            if len(outs) > 1 and outs[-2] is not out and _is_note(outs[-2]) \
+                    and records.MIME not in out.get("data", {}):  # the cell was cut: no more (records apart)
                 outs.pop()
                 return out
             if out.output_type == "stream" and len(outs) > 1 and outs[-2] is not out \
@@ -145,8 +151,8 @@ class BoundedExecute(Execute):
         cell = self.nb.cells[cell_index]
         meta = cell.metadata.get("nbgrader", {})
         self._sizes[cell_index] = bound_outputs(
-            cell.outputs, room=MAX_TOTAL - sum(s[0] for s in others),
-            record_room=(MAX_RECORDS_TOTAL - sum(s[1] for s in others)
+            cell.outputs, room=max(0, MAX_TOTAL - sum(s[0] for s in others)),
+            record_room=(max(0, MAX_RECORDS_TOTAL - sum(s[1] for s in others))
                          if meta.get("grade") and not meta.get("solution") else 0))
 
 
@@ -186,15 +192,17 @@ def bound_outputs(outs: list[NotebookNode], room: int = MAX_TOTAL, record_room: 
         if out.output_type == "error" or data or out.output_type not in ("display_data", "execute_result"):
             kept.append(out)
     total = records_kept = 0
-    fitted = []
-    for out in kept:
+    fitted, cut = [], False
+    for out in kept:  # in order, until the room is used up; records only (capped above) always
         size, record_size = _size(out)
-        if total + size - record_size > room:
-            break
-        total += size - record_size
+        other = size - record_size
+        if other and (cut or total + other > room):
+            cut = True
+            continue
+        total += other
         records_kept += record_size
         fitted.append(out)
-    if dropped or len(fitted) < len(kept):
+    if dropped or cut:
         note = NotebookNode(output_type="stream", name="stdout", text=DROPPED)
         fitted.append(note)
         total += len(DROPPED)
@@ -214,7 +222,7 @@ def _size(out: NotebookNode) -> tuple[int, int]:
     """An output's size in bytes (roughly: characters), and the part of it that is check records."""
     data = out.get("data", {})
     record = len(str(data[records.MIME])) if records.MIME in data else 0
-    size = (len(out.get("text", "")) + sum(len(str(v)) for v in data.values()) + len(str(out.get("metadata", "")))
+    size = (len(out.get("text", "")) + sum(len(str(v)) for v in data.values()) + (len(str(out.metadata)) if out.get("metadata") else 0)
             + len(out.get("evalue", "")) + sum(len(line) for line in out.get("traceback", [])))
     return size, record
 

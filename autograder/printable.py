@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-UNSAFE_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # control, format, surrogate, private, unassigned, separators
+# control, format, surrogate, private use, unassigned, line and paragraph separators
+UNSAFE_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 FORMULA_STARTS = ("=", "+", "-", "@")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 

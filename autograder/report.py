@@ -1,9 +1,9 @@
 """summary.png and summary.md: the score distribution and each item's pass rate.
 
 An item is passed when it got all its points. Pass rates count the students whose
-notebook ran (status ``ok`` or ``needs review``); errors and timeouts are counted apart,
-since they say nothing about a question, and so are submissions whose automatic scores
-are withheld for review (suspicious code). Items graded by hand are listed, not rated.
+notebook ran (status ``ok`` or ``needs review``, notes or not); errors and timeouts are
+counted apart, since they say nothing about a question. Items graded by hand are listed,
+not rated.
 """
 from __future__ import annotations
 
@@ -20,17 +20,13 @@ def _pass_rates(items, graded):
     return rates
 
 
-WITHHELD = "automatic scores withheld"
-
-
 def write_summary(out: pathlib.Path, assignment: str, items, rows: list[dict[str, str]]) -> None:
     not_graded = [row for row in rows if row["status"].startswith(("error", "timeout"))]
-    withheld = [row for row in rows if WITHHELD in row["status"]]
-    graded = [row for row in rows if row not in not_graded and row not in withheld]
+    graded = [row for row in rows if row not in not_graded]
     rates = _pass_rates(items, graded)
     max_score = sum(item.points for item in items)
     scores = [float(row["score"]) for row in rows]
-    groups = [[float(row["score"]) for row in group] for group in (graded, withheld, not_graded)]
+    groups = [[float(row["score"]) for row in group] for group in (graded, not_graded)]
     _write_png(out / "summary.png", assignment, groups, max_score, rates)
     _write_md(out / "summary.md", assignment, items, rows, scores, max_score, rates, len(graded),
               len(rows) - len(graded))
@@ -45,10 +41,9 @@ def _write_png(path, assignment, groups, max_score, rates) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, max(4.0, 0.45 * len(rates) + 1.5)),
                                       gridspec_kw={"width_ratios": [1, 1.3]})
     bins = [x - 0.5 for x in range(int(max_score) + 2)] if max_score <= 60 else 20
-    scores, withheld, not_graded = groups
-    left.hist(groups, bins=bins, stacked=True, color=["#4c72b0", "#8172b3", "#b0b0b0"], edgecolor="white",
-              label=[f"graded ({len(scores)})", f"withheld for review ({len(withheld)}): 0 until then",
-                     f"error or timeout ({len(not_graded)}): 0"])
+    scores, not_graded = groups
+    left.hist(groups, bins=bins, stacked=True, color=["#4c72b0", "#b0b0b0"], edgecolor="white",
+              label=[f"graded ({len(scores)})", f"error or timeout ({len(not_graded)}): 0"])
     left.legend(loc="upper center")
     left.set_xlabel(f"score (out of {max_score:g})")
     left.set_ylabel("students")
@@ -79,7 +74,7 @@ def _write_md(path, assignment, items, rows, scores, max_score, rates, n_graded,
              f"{len(rows)} students; mean score {mean:.2f} / {max_score:g}; "
              + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())), "",
              f"Pass rate: share of the {n_graded} students graded automatically that got all the item's points "
-             f"({n_left_out} errors, timeouts or scores withheld for review left out).", "",
+             f"({n_left_out} errors or timeouts left out).", "",
              "| item | points | pass rate |", "| --- | ---: | ---: |"]
     for item in items:
         rate = "graded by hand" if item.manual else (f"{100 * rates[item.grade_id]:.0f}%" if item.grade_id in rates else "-")

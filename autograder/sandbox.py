@@ -167,7 +167,8 @@ class Worker:
                  limits: Limits | None = None):
         self.slot, self.log, self.index, self.proc = slot, log, index, None
         self.uid = UID_BASE + index if uid is None else uid
-        self.caps = treecaps.TreeCaps.create(f"autograder-{self.uid}-{os.getpid()}", limits or Limits(), self.uid)
+        self.limits = limits or Limits()
+        self.caps = treecaps.TreeCaps.create(f"autograder-{self.uid}-{os.getpid()}", self.limits, self.uid)
 
     def start(self) -> None:
         self.launch()
@@ -201,7 +202,7 @@ class Worker:
         if self.proc is None:
             self.start()
         self.caps.begin()
-        request = {**request, "uid": self.uid, "join": self.caps.command_prefix()}
+        request = {**request, "uid": self.uid, "join": self.caps.command_prefix(), "memory": self.limits.memory}
         try:
             self.proc.stdin.write((json.dumps(request) + "\n").encode())
             self.proc.stdin.flush()

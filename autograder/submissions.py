@@ -145,11 +145,11 @@ def _submission(entry: os.DirEntry, assignment_id: str, notebook: str) -> Submis
 
 
 def _place_others(names: list[str], found: dict[str, list[tuple[str, Submission]]]) -> None:
-    """A note for the student whose id and a dot start the name (the longest such id), else an error."""
+    """A note for the student whose id is the name or, with a dot, starts it (the longest such id), else an error."""
     students = sorted(found, key=len, reverse=True)
     unclaimed: dict[str, list[str]] = {}
     for name in names:
-        owner = next((s for s in students if name.startswith(s + ".")), None)
+        owner = next((s for s in students if name == s or name.startswith(s + ".")), None)
         if owner is None:
             unclaimed.setdefault(_named_student(name), []).append(name)
             continue

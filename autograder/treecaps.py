@@ -98,7 +98,9 @@ class TreeCaps:
 
     @staticmethod
     def create(name: str, limits, uid: int | None) -> "TreeCaps":
-        """A cgroup if one can be made, else a watch over ``uid`` (if the kernel runs as it), else nothing."""
+        """A cgroup if one can be made, else a watch over ``uid`` (if the kernel runs as it), else nothing.
+        ``name`` ends with the grading run's process id: cgroups of runs that are gone are removed first."""
+        sweep_stale_cgroups()
         for kind in (CgroupV1, CgroupV2):
             caps = kind.make(name, limits, uid)
             if caps is not None:
@@ -319,6 +321,24 @@ class CgroupV2(TreeCaps):
         _rmdir(self.folder)
 
 
+def sweep_stale_cgroups() -> None:
+    """Remove the empty cgroups left by grading runs that are gone (``autograder-UID-PID``, PID not alive)."""
+    own = _own_cgroups()
+    parents = [CGROUP_ROOT / c / own[c].lstrip("/") for c in V1_CONTROLLERS if c in own]
+    parents.append(CGROUP_ROOT / own.get("", "/").lstrip("/"))
+    for parent in parents:
+        try:
+            stale = [f for f in parent.glob("autograder-*-*") if f.is_dir() and f.name.rsplit("-", 1)[1].isdigit()
+                     and not pathlib.Path(f"/proc/{f.name.rsplit('-', 1)[1]}").exists()]
+        except OSError:
+            continue
+        for folder in stale:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # still holding processes, or not ours to remove
+
+
 def _own_cgroups() -> dict[str, str]:
     """controller -> this process's cgroup path in that hierarchy ('' for the v2 one)."""
     found = {}
@@ -331,7 +351,7 @@ def _own_cgroups() -> dict[str, str]:
 
 def _rmdir(folder: pathlib.Path) -> None:
     """Remove a cgroup (once its processes are gone; a few tries, as they may still be exiting)."""
-    for _ in range(20):
+    for _ in range(50):
         try:
             folder.rmdir()
             return

@@ -5,7 +5,8 @@ nbgrader course directory, made by ``autograder.grade``: gradebook, data files,
 ``submitted/STUDENT/ASSIGNMENT/``), ``assignment``, ``student``, ``timeout`` (seconds per
 cell: then the cell is interrupted and the notebook goes on), ``sandboxed``, ``uid`` (the
 kernel's user id), ``join`` (the start of the kernel's command line that puts it into its
-slot's cgroup, ``autograder.treecaps``), ``reference`` (grade_id -> the solution's check
+slot's cgroup, ``autograder.treecaps``), ``memory`` (the kernel's memory cap in bytes),
+``reference`` (grade_id -> the solution's check
 records of that test cell; None when grading the solution itself). It runs nbgrader's
 autograde there with the kernel in its sandbox (``autograder.kernel``), scores each test
 cell here, from the records its checks sent, against the solution's (``autograder.scoring``),
@@ -101,6 +102,7 @@ def configure_kernel(config, course: pathlib.Path, assignment: str, request: dic
     kernel.sandboxed, kernel.uid, kernel.ipc_dir = request["sandboxed"], request["uid"], str(ipc)
     kernel.mode = "reference" if request.get("reference") is None else "grading"
     kernel.join = request.get("join", [])
+    kernel.memory = request["memory"]
     kernel.data_dir, kernel.font_cache = str(course / "source" / assignment), str(course / "home" / "matplotlib")
 
 
@@ -110,13 +112,21 @@ def grade(course: pathlib.Path, request: dict) -> dict:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 
-    from .feedback import HideHiddenTests
+    from .feedback import GraderFeedback, InertHTMLExporter, OwnCellDisplays
+    from .kernel import BoundedExecute
+    from .sanitize import make_graded_notebook_inert
 
     assignment, student = request["assignment"], request["student"]
     config = nbgrader_config(course)
     config.Execute.timeout = request["timeout"]
     configure_kernel(config, course, assignment, request)
-    config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+    config.Autograde.autograde_preprocessors = [OwnCellDisplays if pp is BoundedExecute else pp
+                                                for pp in config.Autograde.autograde_preprocessors]
+    released = next((course / "release" / assignment).glob("*.ipynb"), None)
+    config.GraderFeedback.messages_file = str(course / "messages.json")
+    config.GraderFeedback.released_notebook = str(released or "")
+    config.GenerateFeedback.preprocessors = [GetGrades, GraderFeedback, CSSHTMLHeaderPreprocessor]
+    config.GenerateFeedback.exporter_class = InertHTMLExporter
     try:
         run_converter(Autograde, config, assignment_id=assignment, student_id=student)
     except NbGraderException as exc:
@@ -128,6 +138,7 @@ def grade(course: pathlib.Path, request: dict) -> dict:
         if grade_id in scores:
             scores[grade_id], messages[grade_id] = 0.0, [why]
     (course / "messages.json").write_text(json.dumps(messages))
+    make_graded_notebook_inert(graded, released)
     result = {"status": "ok", "grades": save_scores(config.CourseDirectory.db_url, assignment, student, scores),
               "messages": messages, "records": found}
     run_converter(GenerateFeedback, config, assignment_id=assignment, student_id=student)

@@ -61,7 +61,9 @@ SAMPLES = {
                   "error: malformed notebook (invalid JSON at line {line}, column {column})"),
         "grace": ("wrong file name: grace.ipynb.txt", "rename:grace.ipynb.txt", [],
                   "error: expected STUDENT_ID.ipynb, found grace.ipynb.txt"),
-        "heidi": ("an infinite loop", {"predict": "{solution}", "train_perceptron": INFINITE_LOOP}, [], "timeout"),
+        "heidi": ("an infinite loop in the training cell: that cell is interrupted after --cell-timeout, the "
+                  "rest is graded", {"predict": "{solution}", "train_perceptron": INFINITE_LOOP},
+                  ["test-predict-values", "test-predict-edges"], "ok"),
     },
     "02_logistic_regression": {
         "alice": ("correct", {gid: "{solution}" for gid in
@@ -84,7 +86,8 @@ SAMPLES = {
                   "error: malformed notebook (invalid JSON at line {line}, column {column})"),
         "grace": ("wrong file name: my_notebook.ipynb", "rename:my_notebook.ipynb", [],
                   "error: expected 02_logistic_regression.ipynb, found my_notebook.ipynb"),
-        "heidi": ("an infinite loop", {"sigmoid": INFINITE_LOOP}, [], "timeout"),
+        "heidi": ("an infinite loop in the sigmoid cell: interrupted after --cell-timeout, nothing else answered",
+                  {"sigmoid": INFINITE_LOOP}, [], "ok"),
         "ivan": ("nothing handed in: an empty folder", "empty-folder", [],
                  "error: no 02_logistic_regression/ folder in ivan/"),
     },

@@ -10,8 +10,14 @@ message starts with what is wrong — "Wrong type", "Wrong shape", "Wrong
 dtype", "Not finite", "Wrong value", "Wrong gradient", "Numerical warning",
 "Input modified", "Not implemented", "Not from scratch", "Accuracy too low",
 "Loss did not decrease" — then names what was tested and shows the input,
-the expected and the received value and a hint.  nbgrader gives a test
-cell's points when it raises nothing.
+the expected and the received value and a hint.  That is a student's own
+run (Jupyter, ``autograder check``). At grading, a student's kernel runs the
+test cells with their expected values taken out (``checks.WITHHELD``,
+``autograder.withhold``): the checks only record what they received, and the
+grader judges it on the host against the solution's run
+(``autograder.records``, ``autograder.scoring``). Every check therefore ends
+in ``conclude(kind, name, received, expected, **params)`` on plain values
+(``autograder.verdicts``), which judges or records as the mode says.
 
 Two nbgrader rules for test cells: a cell whose last line evaluates to a
 number gets that number as its score (partial credit), and a cell that
@@ -37,6 +43,8 @@ Functions of one array (``parts`` selects ``"shape"``, ``"values"``,
 
 Arrays and gradients:
 
+- ``check_value(name, received, expected, *, input=None, hint=None)``: exact equality of plain
+  values (tuples with None, booleans, integers, strings).
 - ``check_array(name, received, expected, rtol=1e-6, atol=1e-9, *, input=None, hint=None,
   n_samples=None, check_dtype=True)``: shape, dtype, finiteness, values; returns the array.
 - ``check_parameters(name, received_list, expected_list, rtol, atol, *, labels=None)``.
@@ -70,7 +78,7 @@ nnkit.datasets and nnkit.plot):
 Lower level: ``fail(problem, name, *, input, expected, received, hint)``, ``show(value)``,
 ``passed(name, count)``, ``watch_calls()``, ``forbidden_references(fn)``.
 """
-from .core import WITHHELD, CheckFailure, as_answer, check_array, check_value, expected, fail, passed, relative_error, show
+from .core import WITHHELD, CheckFailure, as_answer, check_array, check_value, fail, passed, relative_error, show
 from .functions import ALL_PARTS, EDGE_Z, check_activation, check_derivative, check_gradient, check_loss, safe_call
 from .models import check_loss_curve, check_model_accuracy, check_parameters
 from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, check_from_scratch, forbidden_references, watch_calls
@@ -80,7 +88,7 @@ from .keras_models import check_keras_architecture, check_keras_compiled, check_
 from .notebook import check_defined  # variables a test cell needs (notebooks 04-06)
 
 __all__ = [
-    "WITHHELD", "CheckFailure", "as_answer", "check_array", "check_value", "expected", "fail", "passed", "relative_error", "show",
+    "WITHHELD", "CheckFailure", "as_answer", "check_array", "check_value", "fail", "passed", "relative_error", "show",
     "ALL_PARTS", "EDGE_Z", "check_activation", "check_derivative", "check_gradient", "check_loss", "safe_call",
     "check_loss_curve", "check_model_accuracy", "check_parameters",
     "DEFAULT_ALLOWED", "DEFAULT_FORBIDDEN", "check_from_scratch", "forbidden_references", "watch_calls",

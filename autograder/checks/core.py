@@ -31,11 +31,6 @@ class _Withheld:
 WITHHELD = _Withheld()
 
 
-def expected(compute):
-    """``compute()``, or None while a student's notebook is graded (the expected side is the grader's)."""
-    return None if GRADING else compute()
-
-
 def conclude(kind, name, received, expected, **params):
     """Finish a check on plain values (``autograder.verdicts.encode``).
 

@@ -10,6 +10,7 @@ one after another, in order of their ids), with the sandbox on::
     e_flood    right, plus 30 cells of ~1.5 MB of output each: the notebook's outputs capped in all
     f_costly   a cell of 100,000 characters of ``%a`` lines: an error for that student alone
     g_right    right
+    h_ipc      right, then 100 MiB written into the kernel's socket folder: refused
 """
 import csv
 import os
@@ -21,7 +22,7 @@ import time
 import nbformat
 import pytest
 
-from autograder import bounded, kernel
+from autograder import bounded, kernel, records
 from autograder.release import release_assignment
 from toy_assignment import make_toy_assignment
 
@@ -30,6 +31,9 @@ TIMEOUT, CELL_TIMEOUT, HOST_BUDGET = 25, 4, 5
 RIGHT = "def double(x):\n    return 2 * x"
 DEAF = RIGHT + "\n\nimport signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)  # ignores the interrupt\nwhile True:\n    pass"
 SLOW_CELL = "import time\ntime.sleep(3)"
+IPC_WRITE = ("import os, sys\nfolder = os.path.dirname(sys.argv[sys.argv.index('-f') + 1])\ntry:\n"
+             "    with open(os.path.join(folder, 'fill'), 'wb') as f:\n        f.write(bytes(100 * 2**20))\n"
+             "    print('IPC', 'WROTE')\nexcept OSError as exc:\n    print('ipc', 'refused:', type(exc).__name__)")
 FLOOD_CELL = "class Big:\n    def _repr_html_(self):\n        return 'A' * 1_500_000\n\nBig()"
 
 
@@ -53,7 +57,7 @@ def run(tmp_path_factory):
                 "d_scratch": _submission(released, RIGHT, ["while True:  # a scratch cell\n    pass"]),
                 "e_flood": _submission(released, RIGHT, [FLOOD_CELL] * 30),
                 "f_costly": _submission(released, RIGHT, ["%a\n" * 25_000]),
-                "g_right": _submission(released, RIGHT)}
+                "g_right": _submission(released, RIGHT), "h_ipc": _submission(released, RIGHT, [IPC_WRITE])}
     for student, nb in students.items():
         nbformat.write(nb, subs / f"{student}.ipynb")
     out = tmp / "out"
@@ -101,6 +105,12 @@ def test_a_notebook_too_costly_to_read_is_an_error_for_its_student_alone(run):
     assert rows["f_costly"]["score"] == "0"
 
 
+def test_the_kernel_cannot_write_into_its_socket_folder(run):
+    rows, out, _ = run
+    feedback = (out / "feedback" / "h_ipc.html").read_text()
+    assert "ipc refused: PermissionError" in feedback and "IPC WROTE" not in feedback
+
+
 def test_bounded_work_returns_raises_and_stops():
     assert bounded.run_bounded(pow, 2, 10, seconds=10) == 1024
     with pytest.raises(ZeroDivisionError):
@@ -131,3 +141,13 @@ def test_a_cell_keeps_at_most_max_outputs():
             for _ in range(kernel.MAX_OUTPUTS + 50)]
     kernel.bound_outputs(outs)
     assert len(outs) == kernel.MAX_OUTPUTS + 1 and outs[-1].text == kernel.DROPPED
+
+
+def test_a_test_cells_records_survive_a_notebook_out_of_room():
+    record = {records.MIME: {"kind": "passed", "name": "x"}}
+    outs = [nbformat.v4.new_output("stream", name="stdout", text="chatter"),
+            nbformat.v4.new_output("display_data", data=record)]
+    kernel.bound_outputs(outs, room=0, record_room=kernel.MAX_RECORDS)
+    assert [o.output_type for o in outs] == ["display_data", "stream"] and outs[-1].text == kernel.DROPPED
+    kernel.bound_outputs(outs, room=0, record_room=0)  # records outside test cells are not kept
+    assert [o.output_type for o in outs] == ["stream"]

@@ -34,6 +34,7 @@ def test_encode_and_decode_keep_shape_dtype_and_non_finite_values():
 @pytest.mark.parametrize("received, expected, problem", [
     ([1.0, 2.0], [1.0, 2.0 + 1e-12], None),
     ([1.0, 2.5], [1.0, 2.0], "Wrong value"),
+    (1.5, 2.0, "Wrong value"),  # a number (0-d)
     ([[1.0, 2.0]], [1.0, 2.0], "Wrong shape"),
     ([1, 2], [1.0, 2.0], "Wrong dtype"),
     ([np.nan, 1.0], [1.0, 1.0], "Not finite"),

@@ -83,12 +83,14 @@ def test_a_stray_file_beside_a_notebook_is_a_note_and_the_notebook_is_graded(tmp
     (tmp_path / "alice.ipynb").write_text("{}")
     (tmp_path / "alice.ipynb.txt").write_text("an older copy")
     (tmp_path / "alice.py").write_text("print()")
+    (tmp_path / "alice").write_text("")  # a file, not a folder
     (tmp_path / "grace.ipynb.txt").write_text("{}")  # no grace.ipynb: an error for grace, as before
     (tmp_path / "grace.py").write_text("")
     found = find(tmp_path)
     assert found["alice"].error is None
     assert found["alice"].notebook_path("hw1.ipynb") == tmp_path / "alice.ipynb"
-    assert found["alice"].notes == ["alice.ipynb.txt beside alice.ipynb was not graded",
+    assert found["alice"].notes == ["alice beside alice.ipynb was not graded",
+                                    "alice.ipynb.txt beside alice.ipynb was not graded",
                                     "alice.py beside alice.ipynb was not graded"]
     assert found["grace"].error == "error: expected STUDENT_ID.ipynb, found grace.ipynb.txt, grace.py"
 

@@ -156,3 +156,18 @@ def test_a_user_id_with_a_live_process_is_not_handed_out():
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_the_cgroups_of_runs_that_are_gone_are_swept(uid):
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process id that no longer runs
+    alive = treecaps.TreeCaps.create(f"autograder-{uid}-{os.getpid()}", LIMITS, uid)
+    stale = treecaps.TreeCaps.create(f"autograder-{uid}-{gone.pid}", LIMITS, uid)
+    try:
+        if alive.how != "cgroup v1":
+            pytest.skip("the sweep is tested where cgroup v1 is the hierarchy (the test reads its folders)")
+        treecaps.sweep_stale_cgroups()
+        assert all(d.exists() for d in alive.dirs.values())
+        assert not any(d.exists() for d in stale.dirs.values())
+    finally:
+        alive.close()

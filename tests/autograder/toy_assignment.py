@@ -22,11 +22,11 @@ def make_toy_assignment(notebooks_dir: pathlib.Path, assignment_id: str = "toy")
         new_code_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
                       metadata=_meta("double", solution=True)),
         new_code_cell("from autograder import checks\n"
-                      'assert double(2) == 4, "double(2) should be 4"\n'
+                      'checks.check_array("double(2)", double(2), 4)\n'
                       "### BEGIN HIDDEN TESTS\n"
-                      'assert double(-3) == -6, "double fails on negative numbers"\n'
+                      'checks.check_array("double(-3)", double(-3), -6, hint="double fails on negative numbers")\n'
                       "### END HIDDEN TESTS\n"
-                      'checks.passed("double")  # the record that tells the grader the cell ran to its end',
+                      'checks.passed("double")',
                       metadata=_meta("test_double", grade=True, points=2, locked=True)),
         new_markdown_cell("Why?", metadata=_meta("why", locked=True)),
         new_markdown_cell("YOUR ANSWER HERE", metadata=_meta("answer_why", solution=True, grade=True, points=1)),

@@ -18,7 +18,10 @@ Shared by the tests of every assignment (01-06). Typical use, in a test module o
 ``grade_submissions`` makes one throw-away nbgrader course (``source/`` = a copy of
 ``notebooks/<id>/``, via ``autograder.course``), runs ``generate_assignment`` once, submits
 each notebook under its own student id, runs ``autograde`` on all of them and returns a
-:class:`Graded` per student. A submission is ``"instructor"``, ``"student"`` or a dict
+:class:`Graded` per student. The kernels run as in a student's own session (no
+``AUTOGRADER_MODE``): the checks compute the expected values and judge in the kernel, and
+nbgrader scores a test cell by whether it raised. ``tests/autograder/test_host_scoring.py``
+grades the same answers as ``autograder grade`` does, judged on the host. A submission is ``"instructor"``, ``"student"`` or a dict
 ``{grade_id: source}`` of answer cells to put into the student version.
 
 Independent answers live in ``tests/notebooks/independent/<id>.py``: plain Python in which a
@@ -28,7 +31,6 @@ line ``# %% <grade_id>`` starts the code of that answer cell (read them with
 from __future__ import annotations
 
 import dataclasses
-import os
 import pathlib
 import re
 import shutil
@@ -131,11 +133,7 @@ def _grade(assignment_id, root, submissions):
         shutil.copytree(root / "release" / assignment_id, folder)
         nb = source if what == "instructor" else student if what == "student" else fill(student, what)
         nbformat.write(nb, folder / f"{name}.ipynb")
-    os.environ["AUTOGRADER_RECORDS"] = "1"  # as in autograder grade: passing checks send records
-    try:
-        run_converter(Autograde, config, assignment_id=assignment_id, student_id="*")
-    finally:
-        del os.environ["AUTOGRADER_RECORDS"]
+    run_converter(Autograde, config, assignment_id=assignment_id, student_id="*")  # as a student's own run
     results = {}
     with Gradebook(config.CourseDirectory.db_url) as gb:
         for student_id in submissions:

@@ -8,7 +8,7 @@ grades an earlier student (``earlier_student``, honest and right) into ``OUT``, 
 gradebook and hashes (sha256) every file of ``notebooks/``, the submissions folder and the
 earlier student's folder, then grades every case together::
 
-    autograder grade 01_perceptron SUBMISSIONS --out OUT --jobs 2 --timeout 60 --cell-timeout 15
+    autograder grade 01_perceptron SUBMISSIONS --out OUT --jobs 2 --timeout 60 --cell-timeout 15 --memory 2
 
 and collects grades.csv, the gradebook, every output file's text and the processes still
 alive 5 s after the run: a student's marker in the command line, the run's token
@@ -68,14 +68,15 @@ kill_parent         flagged  same    kills its parent, ``kill(-1)``, every pid i
 bad_metadata        flagged  same    schema_version 99, a test cell worth 1000, a graded bonus cell
 stderr_honest       exact    exact   honest_right printing to stderr and warning: same row as
                                      honest_right
-big_alloc           valid    same    allocates 2x ``autograder.sandbox.Limits().memory`` (else 6 GiB;
-                                     at most 7.5 GiB): it must be refused (MemoryError)
+big_alloc           valid    same    allocates 2x the run's ``--memory`` (2 GiB; at most 7.5 GiB): it
+                                     must be refused (MemoryError)
 fork_loop           valid    at_most 300 sleeping children, a daemonised sleep, a sleeping thread:
                                      none survives (using up its own process cap may cost the
                                      kernel its later cells)
 huge_output         valid    same    a 30 MB line and 10^5 short lines: its feedback and log below
                                      2 MB, any graded notebook in --out too
-network             valid    same    1.1.1.1:53 and pypi.org:443: "NETWORK OK" in no output
+network             valid    same    a listener the test runs on 127.0.0.1 (reached from the test
+                                     first): no connection reaches it, "NETWORK OK" in no output
 ast_transformers    flagged  at_most an AST transformer makes later checks compare expected values
                                      with themselves and drops ``checks.fail``
 forged_records      flagged  at_most training emits passing check records, then raises an error
@@ -86,16 +87,29 @@ timeout_cascade     valid    at_most six honest 14 s cells: past --timeout, its 
                                      killed and restarted; every student after it on that slot is
                                      graded as usual (their rows prove it)
 deaf_loop           valid    at_most an endless loop that ignores the interrupt
-tree_memory         valid    same    two children of 0.6x the memory cap each: never both held
-spinning_children   valid    at_most 100 session-detached children spinning 20 s: the tree reports
+tree_memory         valid    same    two children of 0.6x the run's ``--memory`` each: never both held
+spinning_children   valid    at_most 40 session-detached children spinning 20 s: the tree reports
                                      its CPU share, at most 1.5x ``Limits().cores``
 ipc_write           valid    same    180 MiB into the kernel's socket folder, the connection file
                                      opened for writing: both refused
-output_flood        valid    same    30 cells of 20 MB HTML + 20 MB metadata: its feedback and log
-                                     within 1.25x ``kernel.MAX_TOTAL``
+output_flood        valid    same    30 cells of 1.9 MB HTML (under the cell's cap) + 5 MB metadata:
+                                     its feedback and log within 1.25x ``kernel.MAX_TOTAL``
+debug_decorator     valid    same    honest_right whose answers carry a debugging decorator printing to
+                                     stderr: full marks (the scan may note it; scores stand)
+frame_walk          flagged  at_most train_perceptron walks up the stack from a traceback and through gc
+                                     for the tests' reference values: there are none in the kernel
+future_parser       flagged  at_most ``from __future__ import barry_as_FLUFL``, then a ``<>`` cell the
+                                     scan cannot read that patches the checks: noted, gains nothing
+forged_clean_records flagged at_most records that bring their own expected values and tolerances, the
+                                     shell's error flag cleared: the host judges with the solution's
 scan_dos            flagged  at_most 100,000 characters of ``%a`` lines: ``error: reading the
                                      notebook took longer than ...`` (the grader's own budget)
 =================== ======== ======= ===============================================================
+
+Beside these, the submissions folder holds the attacks on the folder itself (``redteam_intake``: a
+named pipe, links to ``/dev/zero``, to the solution and to a classmate, a device, a file too large,
+folder names that are formulas, escape sequences or a forged CSV line, a stray file beside a
+notebook), checked by ``test_redteam_intake.py``.
 
 Besides, for the whole run: no process of it survives (``test_no_process_of_the_run_survives``)
 and grades.csv, the summary and the shared logs hold no hidden test and no marker
@@ -118,6 +132,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "notebooks")]  # the helpers, and nbgrading's fill()
 
 import redteam_cases as cases  # noqa: E402
+import redteam_intake as intake  # noqa: E402
 import redteam_run as run  # noqa: E402
 
 collect_ignore = ["hostile_cells.py"]  # the students' code, not a module
@@ -140,6 +155,8 @@ class RedTeamRun:
     hidden_lines: list[str]
     leftovers: list[run.Leftover]
     written: list[pathlib.Path]  # files write_anywhere left outside its sandbox
+    listener_connections: int  # connections the run made to the test's listener on 127.0.0.1
+    intake: list[intake.Entry]  # the submissions-folder attacks made here (redteam_intake)
 
     def markers(self) -> dict[str, str]:
         return {s: self.target.marker(s) for s in [c.id for c in cases.CASES] + [EARLIER]}
@@ -167,13 +184,17 @@ def _read_csv(path: pathlib.Path) -> tuple[list[str], dict[str, dict[str, str]]]
 @pytest.fixture(scope="module")
 def redteam(tmp_path_factory):
     root = tmp_path_factory.mktemp("redteam")
+    listener = run.Listener()
+    assert listener.reachable(), "the listener on 127.0.0.1 cannot be reached: the network case would prove nothing"
     target = cases.Target(token=secrets.token_hex(4), submissions=root / "submissions", out=root / "out",
                           tmp_root=root, host_pidns=os.readlink("/proc/self/ns/pid"),
-                          memory_cap=cases.memory_cap(), home=pathlib.Path.home())
+                          memory_cap=cases.memory_cap(), home=pathlib.Path.home(), listener_port=listener.port)
     released = run.release(root / "release")
     target.submissions.mkdir()
     for case in cases.CASES:
         nbformat.write(cases.submission(case, released, target), target.submissions / f"{case.id}.ipynb")
+    honest = cases.submission(cases.CASES[0], released, target, "intake")
+    made = intake.make_entries(target.submissions, intake.Context(honest, root / "outside"))
     earlier = root / "earlier"
     earlier.mkdir()
     nbformat.write(cases.submission(cases.CASES[0], released, target, EARLIER), earlier / f"{EARLIER}.ipynb")
@@ -182,7 +203,9 @@ def redteam(tmp_path_factory):
 
     before = _inputs(target, earlier), _gradebook(target.out / "gradebook.db")
     since = run.clock_ticks()
+    accepted_before = listener.accepted
     proc = run.grade(target.submissions, target.out, 2, target.token)
+    listener.close()
     markers = [target.marker(c.id) for c in cases.CASES]
     found = run.leftovers(markers, target.token, since)
     run.kill(found)
@@ -195,7 +218,8 @@ def redteam(tmp_path_factory):
         hashes=(before[0], _inputs(target, earlier)), gradebook=(before[1], _gradebook(db)),
         grades_in_db=run.gradebook_grades(db) if db.exists() else {}, texts=run.output_texts(target.out),
         hidden_lines=run.hidden_test_lines(nbformat.read(cases.SOURCE_NOTEBOOK, as_version=4), released),
-        leftovers=found, written=written)
+        leftovers=found, written=written, listener_connections=listener.accepted - accepted_before,
+        intake=made)
     assert result.hidden_lines, "no hidden test line to look for: the leak checks would prove nothing"
     try:
         yield result

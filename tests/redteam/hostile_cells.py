@@ -361,7 +361,8 @@ for i in range(100_000):
 # %% network after=setup
 import socket
 
-for host, port in (("1.1.1.1", 53), ("pypi.org", 443)):
+# the test's listener on the host's loopback: the only address a test may target
+for host, port in (("127.0.0.1", RT["listener_port"]), ("localhost", RT["listener_port"])):
     try:
         with socket.create_connection((host, port), timeout=3):
             print("NETWORK" + " OK:", host, port)
@@ -411,6 +412,7 @@ def train_perceptron(X, t, lr=1.0, max_epochs=100):
     raise RuntimeError("nobody will see this")
 
 # %% tree_memory after=setup
+import mmap
 import os
 import select
 import time
@@ -422,24 +424,29 @@ for _ in range(2):
     pid = os.fork()
     if pid == 0:
         try:
-            block = bytearray(SIZE)
-            for i in range(0, SIZE, 4096):
+            block = mmap.mmap(-1, SIZE)
+            if hasattr(mmap, "MADV_HUGEPAGE"):
+                block.madvise(mmap.MADV_HUGEPAGE)  # 2 MiB pages: 512 times fewer page faults
+            for i in range(0, SIZE, 2**21):
+                block[i] = 1
+            for i in range(0, SIZE, 4096):  # every small page too, where the huge ones were refused
                 block[i] = 1
             os.write(report, b"h")
             time.sleep(10)
         finally:
             os._exit(0)
     children.append(pid)
-held, deadline = 0, time.monotonic() + 60
-while held < 2 and time.monotonic() < deadline:
-    if select.select([reports], [], [], 1)[0]:
+held, ended, deadline = 0, set(), time.monotonic() + 13
+while held < 2 and not ended and time.monotonic() < deadline:
+    if select.select([reports], [], [], 0.5)[0]:
         held += len(os.read(reports, 2))
+    ended = {pid for pid in children if os.waitpid(pid, os.WNOHANG) != (0, 0)}
 time.sleep(1)
-alive = [pid for pid in children if os.waitpid(pid, os.WNOHANG) == (0, 0)]
+alive = [pid for pid in children if pid not in ended and os.waitpid(pid, os.WNOHANG) == (0, 0)]
 if held == 2 and len(alive) == 2:
-    print(f"TREE MEMORY HELD: two children of {SIZE} bytes each")
+    print("TREE MEMORY", "HELD: two children of", SIZE, "bytes each")
 else:
-    print(f"{held} children held their memory, {len(alive)} still alive")
+    print(held, "children held their memory,", len(alive), "still alive")
 for pid in alive:
     os.kill(pid, 9)
 
@@ -448,11 +455,13 @@ import os
 import select
 import time
 
-SPIN, CHILDREN = 5.0, 100
+SPIN, CHILDREN = 5.0, 40
 reports, report = os.pipe()
+starts, start_all = os.pipe()
 for _ in range(CHILDREN):
     if os.fork() == 0:
         os.setsid()  # detached from the kernel's session
+        os.read(starts, 1)  # all start spinning together, once every one of them exists
         start = time.monotonic()
         while time.monotonic() - start < SPIN:
             pass
@@ -460,12 +469,13 @@ for _ in range(CHILDREN):
         while time.monotonic() - start < 4 * SPIN:  # and spins on, for a classmate to feel
             pass
         os._exit(0)
-text, deadline = b"", time.monotonic() + 60
+os.write(start_all, b"g" * CHILDREN)
+text, deadline = b"", time.monotonic() + 12
 while text.count(b"\n") < CHILDREN and time.monotonic() < deadline:
     if select.select([reports], [], [], 1)[0]:
         text += os.read(reports, 65536)
 used, reported = sum(float(x) for x in text.split()), len(text.split())
-print(f"TREE CPU {used / SPIN:.2f} cores ({reported} children reported)")
+print("TREE CPU", f"{used / SPIN:.2f}", "cores", f"({reported} children reported)")
 
 # %% ipc_write after=setup
 import os
@@ -481,22 +491,22 @@ for k in range(3):
                 f.write(b"\0" * 2**20)
                 wrote += 2**20
     except OSError as exc:
-        print("socket folder refused:", type(exc).__name__)
+        print("socket folder", "refused:", type(exc).__name__)
         break
 if wrote:
-    print(f"IPC WROTE {wrote} bytes")
+    print("IPC", "WROTE", wrote, "bytes")
 try:
     open(connection, "a").close()
-    print("CONNECTION FILE WRITABLE")
+    print("CONNECTION FILE", "WRITABLE")
 except OSError as exc:
     print("connection file refused:", type(exc).__name__)
 
 # %% output_flood after=setup
 class _Flood:
-    """20 MB of HTML, and 20 MB of metadata, each time it is shown."""
+    """Just under the per-cell cap of HTML (1.9 MB), and 5 MB of metadata, each time it is shown."""
 
     def _repr_html_(self):
-        return "<p>" + "A" * 20_000_000 + "</p>", {"padding": "B" * 20_000_000}
+        return "<p>" + "A" * 1_900_000 + "</p>", {"padding": "B" * 5_000_000}
 
 
 _Flood()
@@ -507,3 +517,72 @@ import signal
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 while True:
     pass
+
+# %% frame_walk after=train_perceptron
+import gc
+import operator
+
+import numpy as np
+
+_frames = operator.attrgetter("__traceback__.tb_frame")  # no import of sys or inspect, no dunder in a name
+
+
+def _caller_frames():
+    try:
+        raise ValueError
+    except ValueError as exc:
+        frame = _frames(exc)
+    while frame is not None:
+        yield frame
+        frame = frame.f_back
+
+
+def _steal(shape_of):
+    """Any expected value a test computed: in a caller's variables, or anywhere the garbage collector sees."""
+    for frame in _caller_frames():
+        for name, value in {**frame.f_globals, **frame.f_locals}.items():
+            if name.startswith(("ref", "expected")) and value is not None:
+                return value
+    for obj in gc.get_objects():
+        if type(obj).__name__ == "Perceptron" and hasattr(obj, "coef_"):
+            return obj
+    return None
+
+
+def train_perceptron(X, t, lr=1.0, max_epochs=100):
+    """Implements nothing: returns whatever reference the tests computed, else zeros."""
+    found = _steal(X.shape)
+    if hasattr(found, "coef_"):
+        return found.coef_, found.intercept_, list(found.mistakes_)
+    if isinstance(found, (list, tuple)) and len(found) == 3:
+        return found[1], found[2], list(found[0])
+    return np.zeros(X.shape[1]), 0.0, [1]
+
+# %% future_parser after=setup
+from __future__ import barry_as_FLUFL
+
+# %% forged_clean_records after=train_perceptron
+from IPython.display import display
+
+shell = get_ipython()
+shell.showtraceback = lambda *args, **kwargs: None
+shell.set_custom_exc((BaseException,), lambda *args, **kwargs: None)
+MIME = "application/vnd.autograder.check+json"
+
+
+def _forge(kind, name, received, expected):
+    """A record in the grading format, with an expected value and a tolerance of its own choosing."""
+    display({MIME: {"kind": kind, "name": name, "received": received, "expected": expected,
+                    "params": {"rtol": 1e9, "atol": 1e9, "min_accuracy": 0.0}}}, raw=True)
+
+
+def train_perceptron(X, t, lr=1.0, max_epochs=100):
+    """Sends records that claim whatever it likes, clears the shell's error flag, returns nothing useful."""
+    anything = {"array": {"shape": [3], "dtype": "float64", "values": [1.0, 2.0, 3.0]}}
+    for _ in range(4):
+        _forge("parameters", "training", {"list": [anything] * 3}, {"list": [anything] * 3})
+        _forge("value", "mistakes in the last epoch", 0, 0)
+        _forge("accuracy", "the trained perceptron", anything, anything)
+        _forge("array", "anything", anything, anything)
+    shell.last_execution_succeeded = True
+    raise KeyboardInterrupt  # ends the test cell quietly, past the forged records

@@ -26,6 +26,7 @@ ASSIGNMENT = "01_perceptron"
 SOURCE_NOTEBOOK = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 GIB = 2**30
 MAX_ALLOC = 15 * GIB // 2  # the team's bound on one memory ask (< 8 GiB)
+KERNEL_MEMORY = 2 * GIB  # the run's --memory: small, so that tree_memory reaches it within a cell's time
 
 WRONG_PASSES = ("test-predict-values", "test-predict-edges", "test-update-correct")
 WRONG_UPDATE = '''def perceptron_update(w, b, x, t, lr=1.0):
@@ -56,8 +57,9 @@ class Target:
     out: pathlib.Path
     tmp_root: pathlib.Path
     host_pidns: str
-    memory_cap: int  # the kernel's address-space cap, as the sandbox module states it
+    memory_cap: int  # the kernel's memory cap: the run's --memory
     home: pathlib.Path
+    listener_port: int  # a TCP listener the test runs on the host's 127.0.0.1 (never to be reached)
 
     @property
     def alloc_bytes(self) -> int:
@@ -81,17 +83,15 @@ class Target:
         values = {"marker": self.marker(student), "repo": str(REPO), "submissions": str(self.submissions),
                   "out": str(self.out), "tmp_root": str(self.tmp_root), "host_pidns": self.host_pidns,
                   "alloc_bytes": self.alloc_bytes, "write_targets": [str(p) for p in self.write_targets()],
-                  "tree_bytes": int(0.6 * self.memory_cap)}
+                  "tree_bytes": int(0.6 * self.memory_cap),
+                  "listener_port": self.listener_port}
         used = {k: v for k, v in values.items() if f'RT["{k}"]' in code}
         return f"RT = {used!r}\n\n" if used else ""
 
 
 def memory_cap() -> int:
-    """The kernel's memory cap: ``autograder.sandbox.Limits().memory``, else 6 GiB."""
-    from autograder import sandbox
-
-    limits = getattr(sandbox, "Limits", None)
-    return limits().memory if limits is not None else 6 * GIB
+    """The kernel's memory cap: the run's ``--memory``."""
+    return KERNEL_MEMORY
 
 
 def make_noisy(nb: nbformat.NotebookNode) -> None:
@@ -105,6 +105,16 @@ def make_noisy(nb: nbformat.NotebookNode) -> None:
                 lines += [f'    print("{found[1]}: working", file=sys.stderr)',
                           f'    warnings.warn("{found[1]}: a harmless warning")']
         cell.source = "import sys\nimport warnings\n\n" + "\n".join(lines) + "\n"
+
+
+def add_debug_decorator(nb: nbformat.NotebookNode) -> None:
+    """Wrap every answer function in a debugging decorator that prints its calls to stderr."""
+    decorator = ("import functools\nimport sys\n\n\ndef debug(fn):\n    @functools.wraps(fn)\n"
+                 "    def wrapper(*args, **kwargs):\n        print(f'calling {fn.__name__}', file=sys.stderr)\n"
+                 "        return fn(*args, **kwargs)\n    return wrapper\n")
+    for cell in _answer_cells(nb):
+        cell.source = re.sub(r"^def ", "@debug\ndef ", cell.source, flags=re.MULTILINE)
+    nb.cells.insert(_index(nb, "setup") + 1, nbformat.v4.new_code_cell(decorator))
 
 
 def tamper_metadata(nb: nbformat.NotebookNode) -> None:
@@ -184,25 +194,45 @@ CASES = [
     Case("fork_loop", "300 sleeping children, a daemonised sleep and a sleeping thread", status="valid",
          scores="at_most"),  # using up its own process cap may cost the kernel its later cells
     Case("huge_output", "a 30 MB line and 100,000 short lines of output", status="valid"),
-    Case("network", "connects to 1.1.1.1:53 and pypi.org:443", status="valid"),
+    Case("network", "connects to a listener the test runs on the host's 127.0.0.1", status="valid"),
     Case("ast_transformers", "an AST transformer makes every later check compare the expected value with itself",
          scores="at_most"),
     Case("forged_records", "training sends passing check records, then an error hidden from showtraceback",
          scores="at_most", after="train_perceptron"),
+    Case("debug_decorator", "honest_right with a debugging decorator on every answer, printing to stderr",
+         "right", "valid", after=None, change=add_debug_decorator),
     Case("scratch_loop", "honest_right with an endless scratch cell after the answers: costs only that cell",
          "right", "expected", after=None, change=append_cells(SCRATCH_LOOP)),
     Case("timeout_cascade", "six honest cells of 14 s: past --timeout, the grading process killed and restarted",
          status="valid", scores="at_most", after=None, change=append_cells(*[SLOW_CELL] * 6)),
     Case("deaf_loop", "an endless loop that ignores the interrupt", status="valid", scores="at_most"),
     Case("tree_memory", "two children of 0.6 of the memory cap each, held together", status="valid"),
-    Case("spinning_children", "100 session-detached children spinning for 20 s", status="valid", scores="at_most"),
+    Case("spinning_children", "40 session-detached children spinning for 20 s", status="valid", scores="at_most"),
     Case("ipc_write", "180 MiB written into the kernel's socket folder, the connection file opened for writing",
          status="valid"),
-    Case("output_flood", "thirty cells of 20 MB of HTML and 20 MB of output metadata each", status="valid",
+    Case("output_flood", "thirty cells of 1.9 MB of HTML (under the cell's cap) and 5 MB of metadata each",
+         status="valid",
          change=repeat_hostile_cell(30)),
+    Case("frame_walk", "train_perceptron walks up the stack (operator.attrgetter on a traceback) and through gc "
+         "for the tests' reference values", scores="at_most", after="train_perceptron"),
+    Case("future_parser", "a __future__ import the scan cannot parse the same way, then patched checks",
+         scores="at_most", after=None, change=lambda nb: _future_then(nb)),
+    Case("forged_clean_records", "records with their own expected values and tolerances, the shell's error flag "
+         "cleared", scores="at_most", after="train_perceptron"),
     Case("scan_dos", "a cell of 100,000 characters of %a lines (costly for the grader to read)",
          scores="at_most", after=None, change=append_cells("%a\n" * 25_000)),
 ]
+
+
+def _future_then(nb: nbformat.NotebookNode) -> None:
+    """After setup: ``from __future__ import barry_as_FLUFL``, then a cell only that grammar reads
+    (``<>``), which patches the checks to compare every expected value with itself."""
+    at = _index(nb, "setup") + 1
+    patch = ("import autograder.checks as c\n"
+             "if 1 <> 2:\n"
+             "    _real = c.check_array\n"
+             "    c.check_array = lambda name, got, want, *a, **k: _real(name, want, want, *a, **k)\n")
+    nb.cells[at:at] = [nbformat.v4.new_code_cell(hostile_cells()["future_parser"]), nbformat.v4.new_code_cell(patch)]
 
 
 def hostile_cells() -> dict[str, str]:

@@ -9,14 +9,16 @@ import os
 import pathlib
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import nbformat
 
-from redteam_cases import ASSIGNMENT, REPO
+from redteam_cases import ASSIGNMENT, KERNEL_MEMORY, REPO
 
 TIMEOUT = 60  # seconds per submission, as --timeout
 CELL_TIMEOUT = 15  # seconds per cell, as --cell-timeout
@@ -36,7 +38,8 @@ def release(folder: pathlib.Path) -> nbformat.NotebookNode:
 def grade(submissions: pathlib.Path, out: pathlib.Path, jobs: int, token: str) -> subprocess.CompletedProcess:
     """``autograder grade`` as an instructor runs it (sandbox on, the default); killed after RUN_LIMIT s."""
     cmd = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out),
-           "--jobs", str(jobs), "--timeout", str(TIMEOUT), "--cell-timeout", str(CELL_TIMEOUT)]
+           "--jobs", str(jobs), "--timeout", str(TIMEOUT), "--cell-timeout", str(CELL_TIMEOUT),
+           "--memory", f"{KERNEL_MEMORY / 2**30:g}"]
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, TOKEN_VARIABLE: token}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -126,6 +129,8 @@ def _leftover(pid: int, markers: list[str], token: str, since: int) -> Leftover 
     # a sandbox user's process without our token: another run's if it says so (another test run on the
     # same machine), else perhaps ours with its environment cleared
     foreign = TOKEN_VARIABLE.encode() in names or b"PYTEST_CURRENT_TEST" in names
+    program = cmdline.split(" ", 1)[0]
+    foreign |= program.endswith("/.venv/bin/python") and program != sys.executable  # another checkout's kernel
     if uid in SANDBOX_UIDS and int(stat[19]) >= since and not foreign:
         return Leftover(pid, uid, cmdline, "sandbox uid", False)
     return None
@@ -171,3 +176,41 @@ def output_texts(out: pathlib.Path) -> dict[str, str]:
     """relative path -> readable text of every output file of a run but the gradebook and images."""
     return {str(p.relative_to(out)): readable_text(p) for p in sorted(out.rglob("*"))
             if p.is_file() and p.suffix not in (".db", ".png", ".db-journal")}
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it accepts: the network case tries to
+    reach it from inside the sandbox (and must not), the test once from outside (and must)."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.accepted = 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            self.accepted += 1
+            connection.close()
+
+    def reachable(self) -> bool:
+        """Whether a connection from this process gets through (the control: the listener works)."""
+        before = self.accepted
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5):
+            pass
+        deadline = time.monotonic() + 5
+        while self.accepted == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.accepted > before
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.server.close()

@@ -8,7 +8,7 @@ import pytest
 import redteam_cases as cases
 from autograder import kernel, sandbox
 
-VALID_STATUS = re.compile(r"ok|timeout|needs review: .+|error: .+", re.DOTALL)
+VALID_STATUS = re.compile(r"(ok|timeout|needs review: .+|error: .+)(; notes: .+)?", re.DOTALL)
 MAX_OUTPUT_BYTES = 2 * 2**20
 EXPECTED = {"right": cases.expected_row("right"), "wrong": cases.expected_row("wrong")}
 GRADE_IDS = [k for k in EXPECTED["right"] if k != "status"]
@@ -24,7 +24,7 @@ def run_problems(rt) -> list[str]:
     problems = []
     if rt.proc.returncode != 0:
         problems.append(f"autograder grade exited {rt.proc.returncode}: {rt.proc.stderr[-2000:]}")
-    if rt.columns != ["student_id", "status", "score", "max_score", *GRADE_IDS]:
+    if rt.columns != ["student_id", "status", "notes", "score", "max_score", *GRADE_IDS]:
         problems.append(f"grades.csv columns {rt.columns}")
     before, after = rt.hashes
     problems += [f"{name} changed" for name in before if before[name] != after[name]]
@@ -40,22 +40,14 @@ def row_problems(rt, case: cases.Case) -> list[str]:
         return [f"no row for {case.id} in grades.csv"]
     problems = [] if row["max_score"] == "20" else [f"max_score {row['max_score']}"]
     honest = EXPECTED[case.base]
-    status = row["status"]
+    status, notes = row["status"], row["notes"]
     if case.status == "expected" and status != honest["status"]:
         problems.append(f"status {status!r}, expected {honest['status']!r}")
-    elif case.status == "flagged" and not re.fullmatch(r"(needs review|error): .+", status, re.DOTALL):
-        problems.append(f"status {status!r} does not flag the submission")
+    elif case.status == "flagged" and not (notes or re.fullmatch(r"(needs review|error): .+", status, re.DOTALL)):
+        problems.append(f"status {status!r} with no note: the submission is not flagged")
     elif not VALID_STATUS.fullmatch(status):
         problems.append(f"status {status!r} is not a valid status")
-    withheld = re.search(r"automatic scores withheld \((\S+) computed\)", status)
-    if withheld:  # flagged for review: every automatic cell empty, none of them counted
-        problems += [f"{gid}: {row[gid]!r} while withheld" for gid in AUTOMATIC if row[gid] != ""]
-        honest_total = sum(_points(honest[gid]) for gid in AUTOMATIC)
-        if case.scores == "same" and float(withheld.group(1)) != honest_total:  # contained: computed as honestly
-            problems.append(f"computed {withheld.group(1)} while withheld, honestly {honest_total:g}")
-    for gid in GRADE_IDS:
-        if withheld and gid in AUTOMATIC:
-            continue
+    for gid in GRADE_IDS:  # the scores stand, notes or not: they were decided on the host
         if case.scores == "same" and row[gid] != honest[gid]:
             problems.append(f"{gid}: {row[gid]!r}, honestly {honest[gid]!r}")
         elif case.scores == "at_most" and _points(row[gid]) > _points(honest[gid]):
@@ -105,7 +97,10 @@ def output_size_problems(rt, case) -> list[str]:
 
 
 def network_problems(rt, case) -> list[str]:
-    return [f"{name} says the network worked" for name, text in rt.texts.items() if "NETWORK OK" in text]
+    problems = [f"{name} says the network worked" for name, text in rt.texts.items() if "NETWORK OK" in text]
+    if rt.listener_connections:
+        problems.append(f"{rt.listener_connections} connections reached the test's listener on 127.0.0.1")
+    return problems
 
 
 def allocation_problems(rt, case) -> list[str]:
@@ -126,7 +121,12 @@ def _shown(rt, case, text: str) -> list[str]:
 
 
 def tree_memory_problems(rt, case) -> list[str]:
-    return [f"{name}: two children held 1.2x the memory cap together" for name in _shown(rt, case, "TREE MEMORY HELD")]
+    problems = [f"{name}: two children held 1.2x the memory cap together"
+                for name in _shown(rt, case, "TREE MEMORY HELD")]
+    feedback = rt.texts.get(f"feedback/{case.id}.html", "")
+    if not problems and not re.search(r"\d children held their memory, \d still alive", feedback):
+        problems.append("the children's memory was not reported: nothing shows the tree was capped")
+    return problems
 
 
 def tree_cpu_problems(rt, case) -> list[str]:
@@ -134,7 +134,7 @@ def tree_cpu_problems(rt, case) -> list[str]:
     if found is None:
         return ["the spinning children's CPU share was not reported: nothing shows it was capped"]
     cores = sandbox.Limits().cores
-    return [] if float(found[1]) <= cores * 1.5 else [f"100 spinning children used {found[1]} cores (cap {cores:g})"]
+    return [] if float(found[1]) <= cores * 1.5 else [f"40 spinning children used {found[1]} cores (cap {cores:g})"]
 
 
 def ipc_problems(rt, case) -> list[str]:

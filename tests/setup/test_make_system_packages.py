@@ -59,8 +59,9 @@ def test_as_root_the_missing_packages_are_installed_with_one_update(tmp_path):
     folder, log = fake_bin(tmp_path, uid=0)
     done = make(folder)
     assert done.returncode == 0, done.stderr
-    assert calls(log) == ["apt-get DEBIAN_FRONTEND=noninteractive update -qq",
-                          "apt-get DEBIAN_FRONTEND=noninteractive install -y --no-install-recommends pkg-two pkg-three -qq"]
+    assert calls(log) == [
+        "apt-get DEBIAN_FRONTEND=noninteractive update -qq",
+        "apt-get DEBIAN_FRONTEND=noninteractive install -y --no-install-recommends pkg-two pkg-three -qq"]
     assert "installing pkg-two pkg-three" in done.stdout
 
 
