@@ -222,7 +222,7 @@ def _array(name, received, expected, p):
                        hint=hint or f"the result holds inf or nan{where}: look for overflow in exp, log(0) or 0/0")
     rtol, atol = float(p.get("rtol", 1e-6)), float(p.get("atol", 1e-9))
     if not (np.all(np.isfinite(g) == np.isfinite(w)) and np.allclose(g, w, rtol=rtol, atol=atol, equal_nan=True)):
-        diff = np.abs(g - w)
+        diff = np.array(np.abs(g - w))  # an array even for 0-d g and w (NumPy returns a scalar)
         diff[~np.isfinite(diff)] = np.inf
         worst = np.unravel_index(np.argmax(diff), diff.shape) if diff.ndim else ()
         where = f"; largest difference {diff[worst]:.3g} at index {tuple(int(i) for i in worst)}" if g.ndim else ""
