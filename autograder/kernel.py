@@ -175,7 +175,7 @@ def bound_outputs(outs: list[NotebookNode], room: int = MAX_TOTAL, record_room: 
         if "metadata" in out and len(json.dumps(out.metadata, default=str)) > MAX_METADATA:
             out.metadata = NotebookNode({})
         for mime in list(data):
-            size = len(str(data[mime]))
+            size = _measure(data[mime])
             if mime == records.MIME:
                 recorded += size
                 if recorded > min(MAX_RECORDS, record_room):
@@ -218,11 +218,29 @@ def _is_note(out: NotebookNode) -> bool:
     return out.get("output_type") == "stream" and out.get("text") == DROPPED
 
 
+_MEASURED: dict[int, tuple[object, int]] = {}  # id -> (the value, kept alive so that its id stays its own; size)
+
+
+def _measure(value) -> int:
+    """``len(str(value))``, computed once per value: a check record of 90,000 numbers is measured
+    each time an output of its cell arrives, and ``str`` of it costs a second on a loaded machine."""
+    if isinstance(value, str):
+        return len(value)
+    known = _MEASURED.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    if len(_MEASURED) > 10_000:
+        _MEASURED.clear()
+    size = len(str(value))
+    _MEASURED[id(value)] = (value, size)
+    return size
+
+
 def _size(out: NotebookNode) -> tuple[int, int]:
     """An output's size in bytes (roughly: characters), and the part of it that is check records."""
     data = out.get("data", {})
-    record = len(str(data[records.MIME])) if records.MIME in data else 0
-    size = (len(out.get("text", "")) + sum(len(str(v)) for v in data.values()) + (len(str(out.metadata)) if out.get("metadata") else 0)
+    record = _measure(data[records.MIME]) if records.MIME in data else 0
+    size = (len(out.get("text", "")) + sum(_measure(v) for v in data.values()) + (len(str(out.metadata)) if out.get("metadata") else 0)
             + len(out.get("evalue", "")) + sum(len(line) for line in out.get("traceback", [])))
     return size, record
 
