@@ -15,7 +15,6 @@ import pytest
 from nbgrading import grade_submissions, independent_answers
 from test_assignments import (  # noqa: F401  (collected here, with this module's fixture)
     test_each_notebook_grades_in_under_a_minute,
-    test_every_test_cell_of_the_solution_sends_records_that_hold_up,
     test_hidden_tests_run_at_grading,
     test_independent_answers_earn_full_marks,
     test_instructor_version_earns_full_marks,
