@@ -72,7 +72,7 @@ def test_feedback_keeps_the_message_of_a_failed_hidden_test(graded):
 
 def test_feedback_of_an_ungraded_submission_says_why(graded):
     out, _ = graded["01_perceptron"]
-    assert "grading took longer than" in (out / "feedback" / "heidi.html").read_text()
+    assert "the kernel died" in (out / "feedback" / "erin.html").read_text()
     assert "malformed notebook" in (out / "feedback" / "frank.html").read_text()
 
 
@@ -92,10 +92,10 @@ def test_summary_reports_pass_rates(graded):
     out, _ = graded["01_perceptron"]
     assert (out / "summary.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     summary = (out / "summary.md").read_text()
-    # the notebook ran for alice, bob, carol and dave; all but carol pass the predict tests,
-    # only alice and dave the training tests
-    assert "| test-predict-values | 2 | 75% |" in summary
-    assert "| test-train-converges | 2 | 50% |" in summary
+    # the notebook ran for alice, bob, carol, dave and heidi; all but carol pass the predict tests,
+    # only alice and dave the training tests (heidi's training cell loops until it is interrupted)
+    assert "| test-predict-values | 2 | 80% |" in summary
+    assert "| test-train-converges | 2 | 40% |" in summary
     assert "| xor-answer | 3 | graded by hand |" in summary
 
 
