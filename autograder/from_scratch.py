@@ -46,7 +46,7 @@ NNKIT = pathlib.Path(__file__).resolve().parent.parent / "nnkit"
 def _parse(source: str) -> ast.Module | None:
     try:
         return ast.parse(TransformerManager().transform_cell(source))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError, RuntimeError):  # RuntimeError: IPython gave up
         return None
 
 

@@ -137,7 +137,7 @@ def _parse(source: str) -> ast.Module | None:
     try:
         code = TransformerManager().transform_cell(source)
         return ast.parse(HARMLESS_MAGIC.sub(r"\1pass", code))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError, RuntimeError):  # RuntimeError: IPython gave up
         return None
 
 
