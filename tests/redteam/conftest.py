@@ -17,7 +17,8 @@ began and an environment that names no other run (no other token, no ``PYTEST_CU
 another test run grading on the same machine is not ours). Afterwards it kills, by pid, the
 leftovers this run provably started and deletes the files ``write_anywhere`` managed to write.
 Nothing is skipped: without a working sandbox ``autograder grade`` refuses to run and every
-test fails. Run it with ``.venv/bin/pytest tests/redteam`` (about a minute on 2 cores).
+test fails. Run it with ``.venv/bin/pytest tests/redteam`` (8-9 minutes on a busy 2-core machine:
+the timeout, memory and scan cases use their full budgets).
 
 What every case asserts (``test_case``)
 ---------------------------------------
