@@ -15,6 +15,9 @@ import pytest
 from book_site import HTML, ROOT, toc_pages
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"      # installed by `make test` (npm ci)
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHAPTERS = [page for page in toc_pages() if re.match(r"book/\d\d_", page)]
 
@@ -111,6 +114,8 @@ def test_page_renders_cleanly(visit, docname):
         assert len(images) > 0, f"{docname}: a chapter without figures"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{Path(docname).name}.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(SCREENSHOTS / f"{Path(docname).name}-phone.png"), full_page=True)
     assert not visit.problems, f"{docname}:\n" + "\n".join(visit.problems)
 
 
@@ -153,4 +158,24 @@ def test_exercise_solutions_are_hidden_until_clicked(visit):
     assert not answer.is_visible(), "the solution is shown before the reader asks for it"
     solution.locator(".admonition-title").click()
     answer.wait_for(state="visible", timeout=5000)
+    assert not visit.problems, "\n".join(visit.problems)
+
+
+@pytest.mark.parametrize("docname", toc_pages())
+def test_page_passes_axe_wcag_21_aa(visit, docname):
+    """axe-core finds no violation of the WCAG 2.1 A and AA rules, on the typeset page."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: `make test` installs it (npm ci, pinned in "
+                    "package-lock.json)", pytrace=False)
+    page = visit.open(f"{docname}.html")
+    if page.locator("article .math").count():
+        wait_for_mathjax(page)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations.map("
+        "v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' '))})))",
+        WCAG_TAGS)
+    report = [f"{v['id']} ({v['impact']}): {v['help']} -- {len(v['targets'])} elements, e.g. {v['targets'][:3]}"
+              for v in violations]
+    assert not violations, f"{docname}:\n" + "\n".join(report)
     assert not visit.problems, "\n".join(visit.problems)
