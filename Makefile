@@ -1,12 +1,13 @@
 # `make test` and `make book` work on a fresh clone: they create .venv and install what is needed.
-# `make test` also needs two system packages, installed by `make system-packages` when missing.
+# `make test` also needs three system packages, installed by `make system-packages` when missing.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
-# What the tests need from the system, as program=Debian package: the autograder's sandbox (bwrap) and
-# the browser that tests/book opens the book in (at the path the tests use).
-SYSTEM_NEEDS := bwrap=bubblewrap /usr/bin/chromium=chromium
+# What the tests need from the system, as program=Debian package: the autograder's sandbox (bwrap),
+# the browser that tests/book opens the book in (at the path the tests use), and npm for axe-core.
+SYSTEM_NEEDS := bwrap=bubblewrap /usr/bin/chromium=chromium npm=npm
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: install test book bench clean system-packages
 
@@ -19,8 +20,13 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-test: install system-packages
+test: install system-packages $(AXE)
 	$(PY) -m pytest
+
+# axe-core, pinned in package-lock.json: tests/book check every page against WCAG 2.1 A and AA with it.
+$(AXE): package.json package-lock.json | system-packages
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Missing packages are installed on Debian/Ubuntu as root or with passwordless sudo (one apt-get update,
 # one apt-get install); anywhere else make stops with the command to run.
@@ -47,4 +53,4 @@ bench: install
 	$(PY) benchmarks/bench_nnkit.py
 
 clean:
-	rm -rf $(VENV) _build .pytest_cache
+	rm -rf $(VENV) _build .pytest_cache node_modules

@@ -30,9 +30,12 @@ def zeros(n_in, n_out, rng=None):
 
 
 def normal(n_in, n_out, rng, std=0.05):
-    r"""Small Gaussian weights, as in the lecture notes.
+    r"""Small Gaussian weights with a fixed scale, whatever the layer's size.
 
-    .. math:: W_{ij} \sim \mathcal N(0, \sigma^2), \quad \sigma = 0.05
+    The lecture notes ask only for "a Gaussian with small variance" (most weights within [-1, 1]);
+    the default ``std=0.05`` is that of Keras's ``RandomNormal`` initialiser.
+
+    .. math:: W_{ij} \sim \mathcal N(0, \sigma^2), \quad \sigma = 0.05 \text{ by default}
     """
     return rng.normal(0.0, std, size=_shape(n_in, n_out))
 

@@ -7,6 +7,7 @@ import functools
 import http.server
 import re
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -15,6 +16,9 @@ import pytest
 from book_site import HTML, ROOT, toc_pages
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"      # installed by `make test` (npm ci)
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHAPTERS = [page for page in toc_pages() if re.match(r"book/\d\d_", page)]
 
@@ -57,11 +61,15 @@ class Visit:
     def __init__(self, browser, site):
         self.site = site
         self.problems = []
+        self.loading = set()            # requests sent and not yet finished or failed
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.context.route("**/*", self._only_local)
         self.page = self.context.new_page()
         self.page.on("console", lambda msg: msg.type == "error" and self.problems.append(f"console: {msg.text}"))
         self.page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        self.page.on("request", lambda req: self.loading.add(req))
+        self.page.on("requestfinished", lambda req: self.loading.discard(req))
+        self.page.on("requestfailed", lambda req: self.loading.discard(req))
         self.page.on("requestfailed", lambda req: self.problems.append(f"failed: {req.url} ({req.failure})"))
         self.page.on("response", lambda res: res.status >= 400 and self.problems.append(f"HTTP {res.status}: {res.url}"))
 
@@ -74,9 +82,24 @@ class Visit:
             route.abort()
 
     def open(self, path):
-        self.page.goto(f"{self.site}/{path}", wait_until="load")
-        self.page.wait_for_load_state("networkidle")
+        self.page.goto(f"{self.site}/{path}", wait_until="load", timeout=90000)
+        self.wait_until_quiet()
         return self.page
+
+    def wait_until_quiet(self, quiet=0.5, timeout=90.0):
+        """Wait until no request has been loading for ``quiet`` seconds: Playwright's "networkidle", counted
+        here from the page's own request events (Playwright's wait for it sometimes never returns on the
+        longest chapters although every request has finished)."""
+        start = last_busy = time.monotonic()
+        while True:
+            self.page.wait_for_timeout(100)              # lets Playwright deliver the request events
+            now = time.monotonic()
+            if self.loading:
+                last_busy = now
+            elif now - last_busy >= quiet:
+                return
+            if now - start > timeout:
+                raise AssertionError(f"still loading after {timeout:.0f} s: {[r.url for r in self.loading][:5]}")
 
     def close(self):
         self.context.close()
@@ -111,6 +134,8 @@ def test_page_renders_cleanly(visit, docname):
         assert len(images) > 0, f"{docname}: a chapter without figures"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{Path(docname).name}.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(SCREENSHOTS / f"{Path(docname).name}-phone.png"), full_page=True)
     assert not visit.problems, f"{docname}:\n" + "\n".join(visit.problems)
 
 
@@ -119,13 +144,13 @@ def test_next_and_previous_buttons_walk_the_book(visit):
     page = visit.open("index.html")               # the site's entry point leads to the first page
     page.wait_for_url(f"**/{pages[0]}.html", timeout=10000)
     for expected in pages[1:]:
-        page.wait_for_load_state("networkidle")   # leaving a page that still loads aborts requests
+        visit.wait_until_quiet()                   # leaving a page that still loads aborts requests
         page.click("a.right-next")
         page.wait_for_url(f"**/{expected}.html", timeout=10000)
-    page.wait_for_load_state("networkidle")
+    visit.wait_until_quiet()
     page.click("a.left-prev")
     page.wait_for_url(f"**/{pages[-2]}.html", timeout=10000)
-    page.wait_for_load_state("networkidle")
+    visit.wait_until_quiet()
     assert not visit.problems, "\n".join(visit.problems)
 
 
@@ -153,4 +178,24 @@ def test_exercise_solutions_are_hidden_until_clicked(visit):
     assert not answer.is_visible(), "the solution is shown before the reader asks for it"
     solution.locator(".admonition-title").click()
     answer.wait_for(state="visible", timeout=5000)
+    assert not visit.problems, "\n".join(visit.problems)
+
+
+@pytest.mark.parametrize("docname", toc_pages())
+def test_page_passes_axe_wcag_21_aa(visit, docname):
+    """axe-core finds no violation of the WCAG 2.1 A and AA rules, on the typeset page."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: `make test` installs it (npm ci, pinned in "
+                    "package-lock.json)", pytrace=False)
+    page = visit.open(f"{docname}.html")
+    if page.locator("article .math").count():
+        wait_for_mathjax(page)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations.map("
+        "v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' '))})))",
+        WCAG_TAGS)
+    report = [f"{v['id']} ({v['impact']}): {v['help']} -- {len(v['targets'])} elements, e.g. {v['targets'][:3]}"
+              for v in violations]
+    assert not violations, f"{docname}:\n" + "\n".join(report)
     assert not visit.problems, "\n".join(visit.problems)

@@ -83,8 +83,10 @@ def test_worked_example_prose_matches_nnkit(book):
     assert found, "the sentence quoting the worked example's outputs is missing"
     assert float(found[1]) == pytest.approx(expected[r"output \(y\)"], abs=5e-5)
     assert float(found[2]) == pytest.approx(expected["output after the step"], abs=5e-5)
-    loss = re.search(r"the loss falls from (\d+\.\d+)", text)
-    assert loss and float(loss[1]) == pytest.approx(expected[r"loss \(E = (y - t)^2\)"], abs=5e-5)
+    loss = re.search(r"the loss falls from (\d+\.\d+) to (\d+\.\d+)", text)
+    assert loss, "the sentence quoting the worked example's loss before and after the step is missing"
+    assert float(loss[1]) == pytest.approx(expected[r"loss \(E = (y - t)^2\)"], abs=5e-5)
+    assert float(loss[2]) == pytest.approx(float((expected["output after the step"] - T[0, 0]) ** 2), abs=5e-5)
 
 
 def test_swimming_example_matches_nnkit(book):
