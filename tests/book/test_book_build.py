@@ -20,7 +20,8 @@ def test_toc_lists_every_page_in_reading_order():
     assert toc_pages() == [
         "book/intro", "book/notation", "book/learning_from_data", "book/01_perceptron",
         "book/02_logistic_regression", "book/lda_qda", "book/03_backprop", "book/04_activations", "book/05_training",
-        "book/training_more", "book/06_keras", "book/07_autoencoders", "book/08_beyond", "book/references",
+        "book/training_more", "book/06_keras", "book/07_autoencoders", "book/generative_models", "book/08_beyond",
+        "book/references",
     ]
 
 
