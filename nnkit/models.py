@@ -147,6 +147,51 @@ class MLP:
                 layer.dW += (2.0 * l2 / n_train) * layer.W
         return float(value)
 
+    # -- derivatives with respect to the input ---------------------------
+    def input_gradient(self, X, Y, loss="mse"):
+        """Return dL/dX, shape ``(n_samples, sizes[0])``: how the mean loss changes with each input value.
+
+        The same backward pass as :meth:`loss_and_gradients`, continued through the first layer
+        (the layers' ``dW`` and ``db`` are overwritten). Used for adversarial examples: the fast
+        gradient sign method moves ``X`` by ``eps * np.sign(net.input_gradient(X, Y, loss))``.
+        """
+        loss = self._check_loss(loss)
+        X = self._check_X(X)
+        Y = self._check_Y(Y, len(X))
+        loss._check_targets(Y)
+        last = self.layers[-1]
+        if loss.name in _OUTPUT_FOR_LOSS:
+            dZ = loss._fused(Y, self._forward(X, last_activation=False))[1]
+        else:
+            out = self._forward(X)
+            dZ = last.activation._backward(last._Z, loss._grad_per_sample(Y, out, False) / len(X))
+        return self._backward_to_input(dZ)
+
+    def jacobian(self, X):
+        """Return the Jacobian of the outputs, ``J[n, k, i] = dy_k / dx_i`` at sample ``n``.
+
+        Shape ``(n_samples, sizes[-1], sizes[0])``: one backward pass per output unit, each
+        started from :math:`\\partial y_k / \\partial y = e_k` (the layers' ``dW`` and ``db`` are overwritten).
+        """
+        X = self._check_X(X)
+        out = self._forward(X)
+        last = self.layers[-1]
+        J = np.empty((len(X), out.shape[1], X.shape[1]))
+        for k in range(out.shape[1]):
+            seed = np.zeros_like(out)
+            seed[:, k] = 1.0
+            J[:, k, :] = self._backward_to_input(last.activation._backward(last._Z, seed))
+        return J
+
+    def _backward_to_input(self, dZ):
+        """Walk ``dZ`` of the last layer back to dL/dX with the δ rule (after a forward pass)."""
+        for i in range(len(self.layers) - 1, -1, -1):
+            dA = self.layers[i]._backward_from_dZ(dZ)
+            if i > 0:
+                below = self.layers[i - 1]
+                dZ = below.activation._backward(below._Z, dA)
+        return dA
+
     # -- training --------------------------------------------------------
     def fit(self, X, Y, loss="mse", optimizer=None, epochs=100, l2=0.0, validation_data=None,
             early_stopping=None, restore_best_weights=True):

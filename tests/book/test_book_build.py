@@ -18,8 +18,10 @@ def test_build_succeeds_with_warnings_as_errors(book_build):
 
 def test_toc_lists_every_page_in_reading_order():
     assert toc_pages() == [
-        "book/intro", "book/notation", "book/01_perceptron", "book/02_logistic_regression", "book/03_backprop",
-        "book/04_activations", "book/05_training", "book/06_keras", "book/07_autoencoders", "book/references",
+        "book/intro", "book/notation", "book/learning_from_data", "book/01_perceptron",
+        "book/02_logistic_regression", "book/lda_qda", "book/03_backprop", "book/04_activations", "book/05_training",
+        "book/training_more", "book/06_keras", "book/07_autoencoders", "book/generative_models", "book/08_beyond",
+        "book/references",
     ]
 
 
