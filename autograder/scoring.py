@@ -21,7 +21,6 @@ import re
 from . import records, verdicts
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,59}$")
-NAME = re.compile(r"[^\w\s()\[\],.=+\-*/:']")
 
 
 def reference_records(cell) -> tuple[list[dict], str | None]:
@@ -49,7 +48,7 @@ def score_cell(cell, reference: list[dict]) -> tuple[bool, list[str]]:
             return False, [_stopped(cell, index, len(reference), ref)]
         rec = got[index]
         if rec.get("kind") == "failed":
-            return False, [_failed(rec, index, len(reference))]
+            return False, [_failed(rec, index, reference)]
         if rec.get("kind") != ref["kind"]:
             return False, [f"Wrong value in {ref['name']}.\n  the test cell's checks did not run as expected "
                            f"(check {index + 1} of {len(reference)} is another one)"]
@@ -59,7 +58,7 @@ def score_cell(cell, reference: list[dict]) -> tuple[bool, list[str]]:
     extra = got[len(reference):]
     failed = [rec for rec in extra if rec.get("kind") == "failed"]
     if failed:
-        return False, [_failed(failed[0], len(reference), len(reference))]
+        return False, [_failed(failed[0], len(reference), reference)]
     if extra:
         return False, [f"the test cell ran more checks than expected ({len(got)}, not {len(reference)})"]
     error = _error_name(cell)
@@ -75,9 +74,12 @@ def _stopped(cell, index: int, total: int, ref: dict) -> str:
             f"{' (an infinite loop or a very slow computation?)' if error == 'KeyboardInterrupt' else ''}")
 
 
-def _failed(rec: dict, index: int, total: int) -> str:
+def _failed(rec: dict, index: int, reference: list[dict]) -> str:
+    """The message of a check that stopped in the kernel: its problem (from the fixed list), the name
+    of the solution's check at that place, an exception's type, function and line; nothing else."""
     problem = rec.get("problem") if rec.get("problem") in verdicts.PROBLEMS else "Error"
-    name = NAME.sub("", str(rec.get("name", "")))[:80] or "your code"
+    total = len(reference)
+    name = reference[index]["name"] if index < total else "the test cell"
     lines = [f"{problem} in {name}."]
     detail = rec.get("detail") if isinstance(rec.get("detail"), dict) else {}
     exception, function, line = detail.get("exception"), detail.get("function"), detail.get("line")

@@ -109,7 +109,7 @@ def decode(plain) -> np.ndarray | str:
         if not isinstance(other, str):
             raise ValueError("not an encoded answer")
         size = plain.get("size")
-        return other[:80] + (f" of length {size}" if type(size) is int else "")
+        return identifier(other) + (f" of length {size}" if type(size) is int else "")
     a = plain["array"]
     dtype = a["dtype"] if a.get("dtype") in _DTYPES else None
     shape = [int(n) for n in a["shape"]]
@@ -148,6 +148,22 @@ def message(problem, name, *, input=None, expected=None, received=None, hint=Non
     if hint:
         lines.append(f"  hint:     {hint}")
     return "\n".join(lines)
+
+
+#: Names a student's kernel may send that the feedback shows as they are (anything else could carry text).
+KNOWN_NAMES = {"NoneType", "str", "bytes", "dict", "set", "list", "tuple", "function", "method", "type", "module",
+               "builtin_function_or_method", "int", "float", "bool", "complex", "ndarray", "generator",
+               "Sequential", "Functional", "Model", "History", "MLP", "SGD", "Adam", "AdamW", "RMSprop",
+               "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion", "Lamb", "LossScaleOptimizer"}
+
+
+def identifier(value) -> str:
+    """What the feedback shows of a name a student's kernel sent (a type, an optimizer): the name if it
+    is a known one (:data:`KNOWN_NAMES`, also "list of dtype object"), else "another type"."""
+    first, _, rest = str(value).partition(" of dtype ")
+    if first in KNOWN_NAMES:
+        return first + (f" of dtype {rest}" if rest in ("object", "str", "<U1", "complex128") else "")
+    return "another type"
 
 
 def text(value) -> str | None:
@@ -247,9 +263,8 @@ def _shape(name, received, expected, p):
 
 def _value(name, received, expected, p):
     if received != expected or _types(received) != _types(expected):
-        shown = received.get("other") if isinstance(received, dict) else _plain_repr(received)
         return message("Wrong value", name, input=text(p.get("input")), expected=_plain_repr(expected),
-                       received=str(shown)[:MAX_TEXT], hint=text(p.get("hint")))
+                       received=_plain_repr(received, received=True)[:MAX_TEXT], hint=text(p.get("hint")))
     return None
 
 
@@ -260,12 +275,17 @@ def _types(value):
     return type(value).__name__
 
 
-def _plain_repr(value) -> str:
+def _plain_repr(value, received: bool = False) -> str:
+    """A plain value as Python writes it; what a student's kernel sent (``received``) shows no text of
+    its own: a string as its length, anything else as its type's name."""
     if isinstance(value, list):
-        return "(" + ", ".join(_plain_repr(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+        items = [_plain_repr(v, received) for v in value[:12]] + (["..."] if len(value) > 12 else [])
+        return "(" + ", ".join(items) + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, str):
-        return repr(value[:40] + ("..." if len(value) > 40 else ""))
-    return repr(value)
+        return f"a text of {len(value)} characters" if received else repr(value[:40] + ("..." if len(value) > 40 else ""))
+    if isinstance(value, dict):
+        return identifier(value.get("other", "an object"))
+    return repr(value) if value is None or type(value) in (bool, int, float) else "?"
 
 
 def _gradient(name, received, expected, p):
@@ -425,7 +445,7 @@ def _compiled(name, received, expected, p):
     ``expected`` {"labels"}; the loss must be the categorical cross-entropy of its predictions."""
     import nnkit
 
-    optimizer, wanted = str(received["optimizer"])[:40], str(p["optimizer"])
+    optimizer, wanted = identifier(received["optimizer"]), str(p["optimizer"])
     if optimizer != wanted:
         return message("Wrong value", f"{name}'s optimizer", expected=wanted, received=optimizer)
     rate = p.get("learning_rate")
@@ -445,9 +465,8 @@ def _compiled(name, received, expected, p):
                               "is a softmax)"})
     if problem:
         return problem
-    metrics = [str(m)[:40] for m in received["metrics"]]
-    if not any("accuracy" in m for m in metrics):
-        return message("Wrong value", f"{name}'s metrics", expected="an accuracy metric", received=repr(metrics)[:MAX_TEXT],
+    if not any("accuracy" in str(m) for m in received["metrics"][:20]):
+        return message("Wrong value", f"{name}'s metrics", expected="an accuracy metric", received="none",
                        hint='metrics=["accuracy"]')
     return None
 

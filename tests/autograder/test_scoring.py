@@ -151,11 +151,12 @@ def test_a_failed_check_shows_only_its_problem_name_and_exception_type():
               "detail": {"exception": "ZeroDivisionError", "function": "predict", "line": 3}}
     ok, messages = scoring.score_cell(_cell(failed, error="CheckFailure"), REFERENCE)
     assert not ok
+    assert messages[0].startswith("Error in predict(X).")  # the solution's name for that check, not the kernel's
     assert "ZeroDivisionError in predict, line 3" in messages[0] and "<script>" not in messages[0]
     leak = {"kind": "failed", "problem": "the hidden tests: checks.check_array(...)", "name": "x",
             "detail": {"exception": "import os; secret", "function": "f", "line": "3"}}
     message = scoring.score_cell(_cell(leak), REFERENCE)[1][0]
-    assert message.startswith("Error in x.") and "secret" not in message and "hidden" not in message
+    assert message.startswith("Error in predict(X).") and "secret" not in message and "hidden" not in message
 
 
 def test_the_solution_run_gives_the_reference_records_or_says_why_not():
@@ -187,3 +188,14 @@ def test_outputs_are_cut_to_the_caps():
     text = "".join(o.text for o in outs if o.output_type == "stream")
     assert len(text) < MAX_TEXT + 200 and "output truncated" in text
     assert all("image/png" not in o.get("data", {}) for o in outs)
+
+
+@pytest.mark.parametrize("kind, received, expected, params", [
+    ("value", {"other": "### BEGIN HIDDEN TESTS; print(secret)"}, True, {}),
+    ("value", ["### BEGIN HIDDEN TESTS", 1], [None, 1], {}),
+    ("array", {"other": "<script>### BEGIN HIDDEN TESTS</script>", "size": 3}, encode([1.0]), array()),
+    ("shape", {"other": "### BEGIN HIDDEN TESTS", "size": None}, [2], {}),
+])
+def test_free_text_from_the_kernel_never_reaches_a_message(kind, received, expected, params):
+    message = verdicts.judge(kind, "x", received, expected, params)
+    assert message.startswith("Wrong") and "HIDDEN" not in message and "#" not in message and "<" not in message
