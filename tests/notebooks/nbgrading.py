@@ -125,6 +125,7 @@ def _grade(assignment_id, root, submissions):
     name = notebook_name(assignment_id)
     make_course(root, assignment_id)
     config = nbgrader_config(root)
+    config.Execute.timeout = 300  # per cell: importing TensorFlow alone can take 45 s on a loaded machine
     run_converter(GenerateAssignment, config, assignment_id=assignment_id)
     source = nbformat.read(root / "source" / assignment_id / f"{name}.ipynb", as_version=4)
     student = student_notebook(root, assignment_id)
