@@ -32,7 +32,8 @@ import tokenize
 from IPython.core.inputtransformer2 import TransformerManager
 
 from .checks.scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN
-from .withhold import is_instructor_code, is_test_cell
+from .scan import imported_names
+from .withhold import dotted, is_instructor_code, is_test_cell
 
 CHECKED_FIRST_ARGUMENT = {"safe_call", "check_activation", "check_derivative", "check_loss", "check_initializer",
                           "check_from_scratch", "call_on_model"}
@@ -48,14 +49,6 @@ def _parse(source: str) -> ast.Module | None:
         return ast.parse(TransformerManager().transform_cell(source))
     except (SyntaxError, ValueError, RecursionError, MemoryError, RuntimeError):  # RuntimeError: IPython gave up
         return None
-
-
-def _dotted(node) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else None
 
 
 def _literal_strings(node) -> tuple[str, ...] | None:
@@ -164,25 +157,20 @@ def violations(nb, source_nb) -> dict[str, str]:
 
 def _bindings(tree, bound) -> dict[str, str]:
     """Names bound to a module or a member of one, by imports and plain aliases (``s = nnkit.losses``)."""
-    found = {}
+    found = imported_names(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update((a.asname or a.name.split(".")[0], a.name if a.asname else a.name.split(".")[0])
-                         for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.update((a.asname or a.name, f"{node.module}.{a.name}") for a in node.names)
-        elif isinstance(node, ast.Assign):
-            dotted = _dotted(node.value)
-            root = dotted.split(".")[0] if dotted else None
+        if isinstance(node, ast.Assign):
+            chain = dotted(node.value)
+            root = chain.split(".")[0] if chain else None
             if root in bound or root in found:
-                full = _resolve(dotted, {**bound, **found})
+                full = _resolve(chain, {**bound, **found})
                 found.update((t.id, full) for t in node.targets if isinstance(t, ast.Name))
     return found
 
 
-def _resolve(dotted: str, bound: dict[str, str]) -> str:
-    root, _, rest = dotted.partition(".")
-    return bound[root] + (f".{rest}" if rest else "") if root in bound else dotted
+def _resolve(chain: str, bound: dict[str, str]) -> str:
+    root, _, rest = chain.partition(".")
+    return bound[root] + (f".{rest}" if rest else "") if root in bound else chain
 
 
 def _forbidden(name: str, forbidden) -> bool:
@@ -206,13 +194,13 @@ def _uses(fn: str, student: dict, bound: dict, forbidden, seen: set) -> str | No
             if bad:
                 return f"imports {bad[0]}"
         elif isinstance(sub, (ast.Attribute, ast.Name)) and isinstance(getattr(sub, "ctx", None), ast.Load):
-            dotted = _dotted(sub)
-            if dotted is None:
+            chain = dotted(sub)
+            if chain is None:
                 continue
-            root = dotted.split(".")[0]
+            root = chain.split(".")[0]
             if root in DETOURS and root not in own:
                 return f"uses {root} ({DETOURS[root]})"
-            full = _resolve(dotted, bound) if root not in own else dotted
+            full = _resolve(chain, bound) if root not in own else chain
             if _forbidden(full, forbidden):
                 return f"uses {full}"
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id != fn:

@@ -85,6 +85,7 @@ def scan_code(nb: NotebookNode, released: NotebookNode) -> list[str]:
     """Findings about the student's own code cells of ``nb`` (the released notebook's cells are trusted)."""
     released_sources = {cell.source for cell in released.cells if cell.cell_type == "code"}
     locked = {_nbgrader(cell).get("grade_id") for cell in released.cells if _nbgrader(cell).get("locked")}
+    future = any("__future__" in cell.source for cell in nb.cells if cell.cell_type == "code")
     student_cells, trees = [], []  # (number, source, tree) of the student's cells; every cell's tree
     for number, cell in enumerate(nb.cells, start=1):
         if cell.cell_type != "code":
@@ -96,7 +97,7 @@ def scan_code(nb: NotebookNode, released: NotebookNode) -> list[str]:
             student_cells.append((number, cell.source, tree))
     bound = {}  # name -> the module or module member it was bound to by an import, or an alias of one
     for tree in trees:
-        bound.update(_imports(tree))
+        bound.update(imported_names(tree))
     for tree in trees:
         bound.update(_aliases(tree, bound))
     relied_on = _relied_on(released)
@@ -105,9 +106,9 @@ def scan_code(nb: NotebookNode, released: NotebookNode) -> list[str]:
         if len(code) > MAX_SOURCE:
             findings.append(f"cell {number}: {len(code):,} characters of code ({TOO_LONG})")
         if tree is None:
-            if len(code) <= MAX_SOURCE:  # the kernel may read it otherwise (a __future__ import earlier)
+            if len(code) <= MAX_SOURCE and future:  # the kernel may read it otherwise, after that import
                 findings.append(f"cell {number}: not readable as Python here ({UNREADABLE})")
-            continue
+            continue  # else a syntax error: the cell fails in the kernel too
         found = _scan(tree, bound)
         found += [(f"rebinds {name}", REBINDING) for name, how in _bindings(tree)
                   if name in relied_on and not (how and how == relied_on[name])]
@@ -141,7 +142,7 @@ def _parse(source: str) -> ast.Module | None:
         return None
 
 
-def _imports(tree: ast.Module) -> dict[str, str]:
+def imported_names(tree: ast.Module) -> dict[str, str]:
     """The names the cell's imports bind: name -> the module or member, as ``np`` -> ``numpy``."""
     found = {}
     for node in ast.walk(tree):
@@ -200,7 +201,7 @@ def _bindings(tree: ast.Module) -> list[tuple[str, str | None]]:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             found.append((node.name, ""))
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            found += _imports(ast.Module([node], [])).items()
+            found += imported_names(ast.Module([node], [])).items()
     return found
 
 

@@ -112,15 +112,16 @@ def violations(source: str) -> list[str]:
         if isinstance(node, ast.Name) and node.id.startswith(REFERENCE_PREFIX):
             found.append(f"{node.id} used outside a check's expected argument")
         elif isinstance(node, ast.Attribute):
-            dotted = _dotted(node)
-            if dotted and any(dotted == m or dotted.startswith(m + ".") for m in REFERENCE_MODULES):
-                found.append(f"{dotted} outside a check's expected argument")
+            chain = dotted(node)
+            if chain and any(chain == m or chain.startswith(m + ".") for m in REFERENCE_MODULES):
+                found.append(f"{chain} outside a check's expected argument")
             elif node.attr in REFERENCE_METHODS:
                 found.append(f".{node.attr} outside a check's expected argument")
     return sorted(set(found))
 
 
-def _dotted(node) -> str | None:
+def dotted(node) -> str | None:
+    """``a.b.c`` for an attribute chain rooted at a name, else None."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

@@ -154,3 +154,12 @@ def test_an_added_cell_is_scanned_and_numbered_from_one():
 def test_a_cell_too_long_to_scan_is_flagged_for_reading():
     found = findings("x = [" + "1, " * 50_000 + "]")
     assert found == ["cell 4: 150,006 characters of code (too long to scan: read it)"]
+
+
+def test_a_future_import_and_the_cells_it_makes_unreadable_are_noted():
+    nb = released("01_perceptron")
+    nb.cells[2:2] = [nbformat.v4.new_code_cell("from __future__ import barry_as_FLUFL"),
+                     nbformat.v4.new_code_cell("if 1 <> 2:\n    import os\n")]
+    found = scan_code(nb, released("01_perceptron"))
+    assert any("imports from __future__ (barry_as_FLUFL)" in f for f in found)
+    assert any(f.startswith("cell 4: not readable as Python here") for f in found)
