@@ -53,7 +53,7 @@ def test_independent_answers_score_in_full_and_an_untouched_notebook_nothing(ass
     submissions.mkdir()
     nbformat.write(independent(assignment), submissions / "independent.ipynb")
     nbformat.write(released(assignment), submissions / "untouched.ipynb")
-    run = grade(assignment, submissions, tmp_path / "out", "--jobs", "2", "--timeout", "300")
+    run = grade(assignment, submissions, tmp_path / "out", "--jobs", "2", "--timeout", "600", "--cell-timeout", "180")
     assert run.returncode == 0, run.stderr
     with open(tmp_path / "out" / "grades.csv", newline="") as f:
         rows = {row["student_id"]: row for row in csv.DictReader(f)}
