@@ -28,6 +28,7 @@ The contract for whoever writes a test cell, or a read-only helper cell that tes
 from __future__ import annotations
 
 import ast
+import re
 
 import nbformat
 
@@ -74,10 +75,28 @@ def _is_checks(node) -> bool:
     return isinstance(node, ast.Name) and node.id == "checks"
 
 
-def withhold_cell(source: str) -> str:
-    """The test cell ``source`` without its expected values (comments are dropped too)."""
+HIDDEN_MARKER = re.compile(r"^[ \t]*### (?:BEGIN|END) HIDDEN TESTS[^\n]*(?:\n|$)", re.MULTILINE)
+
+
+def _withhold_code(source: str) -> str:
     tree = _Withhold().visit(ast.parse(source))
     return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+
+
+def withhold_cell(source: str) -> str:
+    """The test cell ``source`` without its expected values (comments are dropped too). Its hidden-test
+    markers stay where they were, so that the grader still knows which cells hold hidden tests (the
+    feedback hides every output that ran after one); where a marker sits inside a block, the whole
+    withheld cell is put between markers."""
+    markers = HIDDEN_MARKER.findall(source)
+    if not markers:
+        return _withhold_code(source)
+    pieces = HIDDEN_MARKER.split(source)
+    try:
+        out = [_withhold_code(piece) if piece.strip() else "" for piece in pieces]
+    except SyntaxError:  # a marker inside a block: the pieces do not parse alone
+        return f"### BEGIN HIDDEN TESTS\n{_withhold_code(source)}### END HIDDEN TESTS\n"
+    return "".join(text + marker.strip() + "\n" for text, marker in zip(out, markers)) + out[-1]
 
 
 def is_test_cell(cell) -> bool:

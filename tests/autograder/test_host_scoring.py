@@ -61,3 +61,17 @@ def test_independent_answers_score_in_full_and_an_untouched_notebook_nothing(ass
     for meta in auto:
         assert float(rows["independent"][meta["grade_id"]]) == meta["points"], (meta["grade_id"], rows["independent"])
         assert float(rows["untouched"][meta["grade_id"]]) == 0, (meta["grade_id"], rows["untouched"])
+
+
+def test_withholding_keeps_the_hidden_test_markers():
+    """The feedback hides every output that ran after a cell with hidden tests: the withheld cells must still say which."""
+    cell = ('checks.check_array("a", f(1), 2)\n### BEGIN HIDDEN TESTS\nchecks.check_array("b", f(3), 6)\n'
+            "### END HIDDEN TESTS\nchecks.passed('a')\n")
+    withheld = withhold.withhold_cell(cell)
+    assert withheld.index("### BEGIN HIDDEN TESTS") < withheld.index("'b'") < withheld.index("### END HIDDEN TESTS")
+    inside_a_block = "for s in (1, 2):\n    f(s)\n    ### BEGIN HIDDEN TESTS\n    checks.check_array('b', f(s), 3)\n"
+    assert withhold.withhold_cell(inside_a_block).startswith("### BEGIN HIDDEN TESTS\n")  # the whole cell counts
+    for assignment in ASSIGNMENTS:
+        for c in source(assignment).cells:
+            if withhold.is_test_cell(c) and "BEGIN HIDDEN TESTS" in c.source:
+                assert "### BEGIN HIDDEN TESTS" in withhold.withhold_cell(c.source)
