@@ -17,7 +17,7 @@ def test_release_writes_student_version_without_solutions(tmp_path):
     text = path.read_text()
     assert "return 2 * x" not in text            # the solution
     assert "double(-3)" not in text              # the hidden test
-    assert 'double(2) == 4' in text              # the visible test stays
+    assert 'double(2)' in text                   # the visible test stays
     assert "YOUR CODE HERE" in text
 
 
