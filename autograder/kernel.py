@@ -97,7 +97,7 @@ class BoundedExecute(Execute):
     # nbclient allows 4 s, after a cell's reply, for its last outputs; reading and bounding large check records
     # (an initialiser's check sends its 90,000 draws, ~2 MB) takes the grader longer on a busy machine, and a
     # timeout there fails the whole notebook (nbgrader raises on it). --timeout still bounds the submission.
-    iopub_timeout = Integer(60, help="seconds allowed for a cell's outputs to arrive after its reply").tag(config=True)
+    iopub_timeout = Integer(15, help="seconds allowed for a cell's outputs to arrive after its reply").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -27,7 +27,7 @@ from autograder.release import release_assignment
 from toy_assignment import make_toy_assignment
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-TIMEOUT, CELL_TIMEOUT, HOST_BUDGET = 25, 4, 5
+TIMEOUT, CELL_TIMEOUT, HOST_BUDGET = 40, 4, 5
 RIGHT = "def double(x):\n    return 2 * x"
 DEAF = RIGHT + "\n\nimport signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)  # ignores the interrupt\nwhile True:\n    pass"
 SLOW_CELL = "import time\ntime.sleep(3)"
@@ -40,7 +40,8 @@ FLOOD_CELL = "class Big:\n    def _repr_html_(self):\n        return 'A' * 1_500
 def _submission(released, source: str, extra: list[str] = ()):
     nb = nbformat.from_dict(released)
     nb.cells[1].source = source
-    nb.cells += [nbformat.v4.new_code_cell(code) for code in extra]
+    # after the answer, before the test cell: the feedback shows no output of a cell that ran after hidden tests
+    nb.cells[2:2] = [nbformat.v4.new_code_cell(code) for code in extra]
     return nb
 
 
@@ -52,7 +53,7 @@ def run(tmp_path_factory):
     released = nbformat.read(release_assignment("toy", tmp / "release", notebooks_dir=notebooks), as_version=4)
     subs = tmp / "submissions"
     subs.mkdir()
-    students = {"a_slow": _submission(released, RIGHT, [SLOW_CELL] * 10), "b_right": _submission(released, RIGHT),
+    students = {"a_slow": _submission(released, RIGHT, [SLOW_CELL] * 15), "b_right": _submission(released, RIGHT),
                 "c_deaf": _submission(released, DEAF),
                 "d_scratch": _submission(released, RIGHT, ["while True:  # a scratch cell\n    pass"]),
                 "e_flood": _submission(released, RIGHT, [FLOOD_CELL] * 30),
