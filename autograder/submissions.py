@@ -45,6 +45,7 @@ MAX_ID_LENGTH = 100
 MAX_FILES = 1000  # files listed in one student's nbgrader folder
 MAX_DEPTH = 8  # folders deep below STUDENT_ID/ASSIGNMENT/
 SUFFIX = ".ipynb"
+TIMES_NAME = "submissions.csv"  # at the top: the submission times (autograder.deadline_files), no student's
 
 
 @dataclasses.dataclass
@@ -98,7 +99,7 @@ def _ignored(name: str) -> bool:
 def find_submissions(folder: pathlib.Path, assignment_id: str, notebook: str) -> list[Submission]:
     """The submissions in ``folder``, sorted by student id, one per student."""
     with os.scandir(folder) as listing:
-        entries = sorted((e for e in listing if not _ignored(e.name)), key=lambda e: e.name)
+        entries = sorted((e for e in listing if not _ignored(e.name) and e.name != TIMES_NAME), key=lambda e: e.name)
     found: dict[str, list[tuple[str, Submission]]] = {}
     others = []  # names that are no submission by themselves
     for entry in entries:
