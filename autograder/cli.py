@@ -1,4 +1,4 @@
-"""The ``autograder`` command line: ``release``, ``grade`` and ``check``."""
+"""The ``autograder`` command line: ``release``, ``grade``, ``check`` and ``export``."""
 from __future__ import annotations
 
 import argparse
@@ -32,6 +32,20 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deadline(args: argparse.Namespace):
+    """The assignment's due date and late policy (command line over course config), or None."""
+    from .course import NOTEBOOKS_DIR
+    from .deadline_files import CONFIG_NAME, DeadlineOptions, load_deadline
+    from .deadlines import DeadlineError
+
+    options = DeadlineOptions(due=args.due, last_day=args.last_day, penalty=args.late_penalty, cap=args.late_cap,
+                              extensions=args.extensions, config=args.config)
+    try:
+        return load_deadline(args.assignment, options, NOTEBOOKS_DIR.parent / CONFIG_NAME)
+    except DeadlineError as exc:
+        raise InstructorError(str(exc)) from None
+
+
 def _grade(args: argparse.Namespace) -> int:
     from .grade import Grader
 
@@ -39,7 +53,15 @@ def _grade(args: argparse.Namespace) -> int:
 
     Grader(args.assignment, args.submissions, out_dir=args.out, jobs=args.jobs, timeout=args.timeout,
            cell_timeout=args.cell_timeout, db_url=args.db, student=args.student, sandboxed=not args.no_sandbox,
-           limits=Limits(memory=int(args.memory * 2**30))).run()
+           limits=Limits(memory=int(args.memory * 2**30)), deadline=_deadline(args)).run()
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    export(args.assignment, args.format, args.roster, graded_dir=args.graded, out=args.out, title=args.name,
+           lms_id=args.lms_id, match=args.match, db_url=args.db)
     return 0
 
 
@@ -96,6 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run the students' code without the sandbox (bubblewrap), with your rights: only on "
                        "a machine that is itself a sandbox. Without it, grade refuses to run where the sandbox "
                        "cannot be set up")
+    late = grade.add_argument_group("deadlines", "a due date and a late policy; each may also be set in the course "
+                                    "config (course.toml beside notebooks/, or --config), which these override. "
+                                    "grades.csv then gains submitted_at, late_days, penalty and final_score")
+    late.add_argument("--due", help="due date, time and zone: '2026-12-01 23:59 Europe/Paris'")
+    late.add_argument("--extensions", metavar="CSV", help="per-student extensions: student_id and either due "
+                      "(a new due date) or extra_days")
+    late.add_argument("--late-penalty", metavar="RATE", help="share of the score lost per day started after the "
+                      "due time, e.g. 10%%/day (default: 0%%)")
+    late.add_argument("--late-cap", metavar="PERCENT", help="at most this share is lost, e.g. 50%% (default: 100%%)")
+    late.add_argument("--last-day", metavar="DATE", help="after this date and time the score is 0")
+    late.add_argument("--config", help="course config file (default: course.toml beside notebooks/, if present)")
     grade.set_defaults(run=_grade)
 
     check = commands.add_parser("check", help="students: run your notebook and preview its visible tests",
@@ -104,6 +137,26 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("notebook", help="your notebook (.ipynb)")
     check.add_argument("--timeout", type=_positive, default=120, help="seconds allowed per cell (default: 120)")
     check.set_defaults(run=_check)
+
+    export = commands.add_parser("export", help="write an assignment's grades for the LMS (Canvas, Moodle) or as CSV",
+                                 description="Write the graded scores (final_score where a deadline applied) of "
+                                 "every student of the roster. Roster: a CSV with student_id and, for canvas, one of "
+                                 "canvas_id, sis_user_id, sis_login_id (name, section optional); for moodle, the "
+                                 "column --match names (email or idnumber). Graded students missing from the roster, "
+                                 "roster students without a grade and answers still to review are listed on stderr "
+                                 "and in OUT.unmatched.csv.")
+    export.add_argument("assignment", help="assignment id")
+    export.add_argument("--format", choices=("canvas", "moodle", "csv"), required=True, help="the file's format")
+    export.add_argument("--roster", required=True, help="the course roster (CSV)")
+    export.add_argument("--out", help="the file to write (default: GRADED/export-FORMAT.csv)")
+    export.add_argument("--graded", help="the graded folder holding grades.csv (default: graded/ASSIGNMENT/)")
+    export.add_argument("--db", help="the gradebook, for scores given by hand (default: GRADED/gradebook.db, if "
+                        "present)")
+    export.add_argument("--name", help="the assignment's name in the LMS (default: the assignment id)")
+    export.add_argument("--lms-id", help="Canvas's assignment id, written as 'NAME (ID)' in the header")
+    export.add_argument("--match", choices=("email", "idnumber"), default="email",
+                        help="moodle: match students by email (default) or ID number")
+    export.set_defaults(run=_export)
     return parser
 
 

@@ -32,7 +32,7 @@ import warnings
 
 import nbformat
 
-from . import bounded, from_scratch, report, sandbox, scan, treecaps, validate, withhold
+from . import bounded, deadlines, from_scratch, report, sandbox, scan, treecaps, validate, withhold
 from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
 from .printable import spreadsheet_cell
 from .feedback import CSP_META
@@ -102,7 +102,7 @@ class Grader:
                  timeout: int = TIMEOUT, db_url: str | None = None, student: str | None = None,
                  notebooks_dir: pathlib.Path = NOTEBOOKS_DIR, stream=None, sandboxed: bool = True,
                  cell_timeout: int = CELL_TIMEOUT, host_budget: float = HOST_BUDGET,
-                 limits: sandbox.Limits | None = None):
+                 limits: sandbox.Limits | None = None, deadline=None):
         self.assignment = assignment_id
         self.notebook = notebook_name(assignment_id, notebooks_dir)  # InstructorError if unknown
         self.notebooks_dir = notebooks_dir
@@ -121,10 +121,14 @@ class Grader:
         self.source = nbformat.read(notebooks_dir / assignment_id / f"{self.notebook}.ipynb", as_version=4)
         self.stream = stream or sys.stderr
         self.sandboxed = sandboxed
+        self.deadline = deadline  # autograder.deadline_files.Deadline, or None: no due date
+        self.lateness: dict[str, deadlines.Lateness] = {}
 
     # -- the whole run -------------------------------------------------------------------
     def run(self) -> list[Result]:
         submissions = find_submissions(self.submissions_dir, self.assignment, self.notebook)
+        if self.deadline:  # every student's, so that a one-student run keeps the others' columns right
+            self.lateness = self.deadline.lateness(self.submissions_dir, submissions)
         if self.student is not None:
             submissions = [s for s in submissions if s.student_id == self.student]
             if not submissions:
@@ -159,8 +163,13 @@ class Grader:
                     if worker.log.exists() and not worker.log.stat().st_size:
                         worker.log.unlink()
                 treecaps.release_uids(held)
+        for result in results:
+            note = self.lateness[result.student_id].note if result.student_id in self.lateness else None
+            result.notes += [note] if note else []
         rows = self._write_csv(results)
         report.write_summary(self.out, self.assignment, self.items, rows)
+        if self.deadline:
+            print(report.late_summary(rows), file=self.stream)
         return results
 
     def _prepare_gradebooks(self) -> None:
@@ -371,7 +380,8 @@ class Grader:
     def _write_csv(self, results: list[Result]) -> list[dict[str, str]]:
         """Write grades.csv (sorted by student id); a one-student run replaces just that row.
         Every cell is printable and none is a formula (``autograder.printable.spreadsheet_cell``)."""
-        columns = ["student_id", "status", "notes", "score", "max_score"] + [item.grade_id for item in self.items]
+        late = list(deadlines.LATE_COLUMNS) if self.deadline else []
+        columns = ["student_id", "status", "notes", "score", "max_score"] + late + [item.grade_id for item in self.items]
         rows = {}
         path = self.out / "grades.csv"
         if self.student is not None and path.exists():
@@ -381,6 +391,9 @@ class Grader:
             rows[r.student_id] = {"student_id": r.student_id, "status": r.status_line, "notes": "; ".join(r.notes),
                                   "score": fmt(r.score), "max_score": fmt(self.max_score),
                                   **{gid: fmt(score) for gid, score in r.scores.items()}}
+        for sid, row in rows.items():  # a policy given now applies to every row, as each score stands
+            if sid in self.lateness and row.get("score"):
+                row.update(deadlines.late_columns(float(row["score"]), self.lateness[sid]))
         ordered = [{column: spreadsheet_cell(row.get(column) or "") for column in columns}
                    for _, row in sorted(rows.items())]
         with open(path, "w", newline="") as f:

@@ -28,6 +28,8 @@ def is_unsafe(char: str) -> bool:
 
 def printable(text: str) -> str:
     """``text`` with every unsafe character written as its escape (``\\x1b``, ``\\n``, ``\\u202e``)."""
+    if text.isascii() and text.isprintable():  # printable ASCII holds no unsafe character: the fast path
+        return text
     if text.isprintable() and not any(is_unsafe(c) for c in text):
         return text
     return "".join(c.encode("unicode_escape", "backslashreplace").decode("ascii") if is_unsafe(c) else c

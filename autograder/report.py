@@ -3,7 +3,7 @@
 An item is passed when it got all its points. Pass rates count the students whose
 notebook ran (status ``ok`` or ``needs review``, notes or not); errors and timeouts are
 counted apart, since they say nothing about a question. Items graded by hand are listed,
-not rated.
+not rated. With a due date, both count the late submissions (``late_summary``).
 """
 from __future__ import annotations
 
@@ -27,9 +27,20 @@ def write_summary(out: pathlib.Path, assignment: str, items, rows: list[dict[str
     max_score = sum(item.points for item in items)
     scores = [float(row["score"]) for row in rows]
     groups = [[float(row["score"]) for row in group] for group in (graded, not_graded)]
-    _write_png(out / "summary.png", assignment, groups, max_score, rates)
+    title = f"{assignment}: {late_summary(rows)}" if rows and "late_days" in rows[0] else assignment
+    _write_png(out / "summary.png", title, groups, max_score, rates)
     _write_md(out / "summary.md", assignment, items, rows, scores, max_score, rates, len(graded),
               len(rows) - len(graded))
+
+
+def late_summary(rows: list[dict[str, str]]) -> str:
+    """``late: 3 of 40 (1 lost all its points); submission time unknown (no penalty): 2`` from grades.csv's rows."""
+    known = [row for row in rows if row.get("late_days")]
+    late = [row for row in known if row["late_days"] != "0"]
+    past = sum(row.get("penalty") == "100%" for row in late)
+    text = f"late: {len(late)} of {len(known)}" + (f" ({past} lost all {'their' if past > 1 else 'its'} points)" if past else "")
+    unknown = len(rows) - len(known)
+    return text + (f"; submission time unknown (no penalty): {unknown}" if unknown else "")
 
 
 def _write_png(path, assignment, groups, max_score, rates) -> None:
@@ -75,6 +86,7 @@ def _write_md(path, assignment, items, rows, scores, max_score, rates, n_graded,
              + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())), "",
              f"Pass rate: share of the {n_graded} students graded automatically that got all the item's points "
              f"({n_left_out} errors or timeouts left out).", "",
+             *([late_summary(rows) + ".", ""] if rows and "late_days" in rows[0] else []),
              "| item | points | pass rate |", "| --- | ---: | ---: |"]
     for item in items:
         rate = "graded by hand" if item.manual else (f"{100 * rates[item.grade_id]:.0f}%" if item.grade_id in rates else "-")

@@ -231,3 +231,62 @@ def test_times_come_from_timestamp_txt_then_submissions_csv(tmp_path):
     assert lateness["ben"].late_days == 0 and lateness["ben"].note.startswith("timestamp.txt unreadable")
     assert lateness["cid"].late_days == 0  # 5 December 10:00, with an extension to 5 December 23:59
     assert lateness["dan"].note == d.UNKNOWN_TIME and lateness["dan"].penalty is None
+
+
+# -- through `grade` and `export`, on the toy assignment ------------------------------------
+def test_grade_applies_the_policy_and_export_takes_the_final_score_and_the_hand_grades(tmp_path):
+    import copy
+    import csv
+    import io
+
+    import nbformat
+    from nbgrader.api import Gradebook
+
+    from autograder.export import export
+    from autograder.grade import Grader
+    from autograder.release import release_assignment
+    from toy_assignment import make_toy_assignment
+
+    notebooks = tmp_path / "notebooks"
+    make_toy_assignment(notebooks)
+    student = nbformat.read(release_assignment("toy", tmp_path / "release", notebooks_dir=notebooks), as_version=4)
+    student.cells[1].source = "def double(x):\n    return 2 * x"
+    subs = tmp_path / "submissions"
+    (subs / "ben" / "toy").mkdir(parents=True)
+    for path in (subs / "ann.ipynb", subs / "ben" / "toy" / "toy.ipynb", subs / "cid.ipynb"):
+        nbformat.write(copy.deepcopy(student), path)
+    (subs / "ben" / "toy" / "timestamp.txt").write_text("2026-12-03 08:00:00.000000 UTC")  # 09:00 Paris: 2 days
+    (subs / "submissions.csv").write_text("student_id,submitted_at\nann,2026-12-01 23:00\n")
+    deadline = files.Deadline(POLICY, {}, "Europe/Paris")
+    log = io.StringIO()
+    out = tmp_path / "graded"
+    Grader("toy", subs, out_dir=out, jobs=2, timeout=120, notebooks_dir=notebooks, stream=log,
+           deadline=deadline).run()
+    with open(out / "grades.csv", newline="") as f:
+        table = list(csv.DictReader(f))
+    assert list(table[0])[:9] == ["student_id", "status", "notes", "score", "max_score", "submitted_at",
+                                  "late_days", "penalty", "final_score"]
+    got = {r["student_id"]: (r["status"], r["score"], r["submitted_at"], r["late_days"], r["penalty"],
+                             r["final_score"]) for r in table}
+    assert got == {
+        "ann": ("needs review: answer_why", "2", "2026-12-01T23:00:00+01:00", "0", "0%", "2"),
+        "ben": ("needs review: answer_why; notes: late by 2 days (penalty 20%)", "2", "2026-12-03T08:00:00+00:00",
+                "2", "20%", "1.6"),
+        "cid": (f"needs review: answer_why; notes: {d.UNKNOWN_TIME}", "2", "", "", "", "2")}
+    assert "late: 1 of 2; submission time unknown (no penalty): 1" in log.getvalue()
+    assert "late: 1 of 2; submission time unknown (no penalty): 1." in (out / "summary.md").read_text()
+
+    # a TA grades ann's written answer in formgrader: the export counts it, and the penalty applies to the total
+    with Gradebook(f"sqlite:///{out / 'gradebook.db'}", "course") as gb:
+        for student in ("ann", "ben"):  # as formgrader records a score
+            grade = gb.find_grade("answer_why", "toy", "toy", student)
+            grade.manual_score, grade.needs_manual_grade = 1, False
+        gb.db.commit()
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,email\nann,ann@x\nben,ben@x\ncid,cid@x\n")
+    err = io.StringIO()
+    path, problems = export("toy", "csv", roster, graded_dir=out, stream=err)
+    with open(path, newline="") as f:
+        exported = {r["student_id"]: (r["raw_score"], r["penalty"], r["final_score"]) for r in csv.DictReader(f)}
+    assert exported == {"ann": ("3", "0%", "3"), "ben": ("3", "20%", "2.4"), "cid": ("2", "", "2")}
+    assert problems == [("cid", "needs review: items graded by hand count 0")]
