@@ -61,10 +61,17 @@ class Deadline:
     extensions: dict[str, Extension]
     zone: str | None = None
 
-    def lateness(self, folder: pathlib.Path, submissions: list[Submission]) -> dict[str, Lateness]:
+    def lateness(self, folder: pathlib.Path, submissions: list[Submission], stream=None) -> dict[str, Lateness]:
         """student_id -> Lateness for every submission: its time from timestamp.txt, else from
-        ``folder/submissions.csv``; a note when the time is unknown or unreadable."""
+        ``folder/submissions.csv``; a note when the time is unknown or unreadable. Extensions and
+        times of students without a submission (a misspelt id?) are a warning on ``stream``."""
         times = read_times_csv(folder / TIMES_NAME, self.zone) if (folder / TIMES_NAME).is_file() else {}
+        present = {sub.student_id for sub in submissions}
+        for source, ids in (("--extensions", self.extensions), (TIMES_NAME, times)):
+            strangers = sorted(set(ids) - present)
+            if strangers and stream:
+                print(f"autograder: warning: {source} names {len(strangers)} student(s) without a submission: "
+                      + ", ".join(printable(s) for s in strangers), file=stream)
         result = {}
         for sub in submissions:
             submitted, problem = submission_time(sub.files)

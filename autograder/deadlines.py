@@ -11,6 +11,9 @@ optional last day after which a submission earns 0:
 - ``final_score = score * (1 - penalty)``: a share of the student's own score, so a late 0
   stays 0 and no score goes below 0.
 
+Moments are compared and subtracted in UTC: Python compares two times of the same zone object
+by their wall clocks, which is wrong across a daylight-saving change.
+
 An extension gives one student a new due date, or extra days (calendar days, as above); the
 last day moves by as much. A submission whose time is unknown gets no penalty, and its
 status says so (``UNKNOWN_TIME``).
@@ -23,6 +26,7 @@ import math
 import re
 import zoneinfo
 
+UTC = dt.timezone.utc
 UNKNOWN_TIME = "submission time unknown: no late penalty applied"
 _WHEN = re.compile(r"(?P<stamp>\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
                    r"(Z|[+-]\d{2}:?\d{2})?)(\s+(?P<zone>\S+))?")
@@ -31,6 +35,11 @@ _RATE = re.compile(r"(?P<value>\d+(\.\d+)?)\s*%\s*(/\s*day)?")
 
 class DeadlineError(ValueError):
     """A date, a zone, a rate or an extension that cannot be understood; the message says which."""
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """The same moment in UTC (to compare or subtract moments whatever their zones)."""
+    return moment.astimezone(UTC)
 
 
 def zone_named(name: str) -> dt.tzinfo:
@@ -93,7 +102,7 @@ class Policy:
     def __post_init__(self):
         if self.due.tzinfo is None:
             raise DeadlineError("the due date needs a time zone")
-        if self.last_day is not None and self.last_day < self.due:
+        if self.last_day is not None and utc(self.last_day) < utc(self.due):
             raise DeadlineError(f"the last day ({self.last_day}) is before the due date ({self.due})")
 
 
@@ -117,20 +126,21 @@ def extended(policy: Policy, extension: Extension | None) -> Policy:
     due = extension.due or shift_days(policy.due, extension.days)
     last_day = None
     if policy.last_day is not None:
-        last_day = (policy.last_day + (due - policy.due) if extension.due
-                    else shift_days(policy.last_day, extension.days))
-        last_day = max(last_day, due)
+        last_day = ((utc(policy.last_day) + (utc(due) - utc(policy.due))).astimezone(policy.last_day.tzinfo)
+                    if extension.due else shift_days(policy.last_day, extension.days))
+        last_day = max(last_day, due, key=utc)
     return dataclasses.replace(policy, due=due, last_day=last_day)
 
 
 def late_days(due: dt.datetime, submitted: dt.datetime) -> int:
     """Days started after ``due`` (calendar days of ``due``'s zone): 0 on time, 1 up to the same time the next day."""
-    if submitted <= due:
+    submitted = utc(submitted)
+    if submitted <= utc(due):
         return 0
-    days = max(1, math.ceil((submitted - due) / dt.timedelta(days=1)) - 1)  # within one of the answer
-    while shift_days(due, days) < submitted:
+    days = max(1, math.ceil((submitted - utc(due)) / dt.timedelta(days=1)) - 1)  # within one of the answer
+    while utc(shift_days(due, days)) < submitted:
         days += 1
-    while days > 1 and shift_days(due, days - 1) >= submitted:
+    while days > 1 and utc(shift_days(due, days - 1)) >= submitted:
         days -= 1
     return days
 
@@ -149,8 +159,9 @@ def assess(policy: Policy, submitted: dt.datetime | None) -> Lateness:
     """The lateness of a submission handed in at ``submitted`` (None: unknown) under ``policy``."""
     if submitted is None:
         return Lateness(None, None, None, UNKNOWN_TIME)
+    submitted = submitted.astimezone(policy.due.tzinfo)  # shown in the due date's zone
     days = late_days(policy.due, submitted)
-    if policy.last_day is not None and submitted > policy.last_day:
+    if policy.last_day is not None and utc(submitted) > utc(policy.last_day):
         return Lateness(submitted, days, 1.0, f"submitted after the last day ({show(policy.last_day)}): score 0")
     penalty = round(min(policy.per_day * days, policy.cap), 6)  # 3 x 10% is 30%, not 30.000000000000004%
     note = f"late by {days} day{'s' * (days > 1)} (penalty {percent(penalty)})" if days else None

@@ -128,7 +128,7 @@ class Grader:
     def run(self) -> list[Result]:
         submissions = find_submissions(self.submissions_dir, self.assignment, self.notebook)
         if self.deadline:  # every student's, so that a one-student run keeps the others' columns right
-            self.lateness = self.deadline.lateness(self.submissions_dir, submissions)
+            self.lateness = self.deadline.lateness(self.submissions_dir, submissions, self.stream)
         if self.student is not None:
             submissions = [s for s in submissions if s.student_id == self.student]
             if not submissions:

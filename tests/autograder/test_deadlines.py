@@ -1,5 +1,6 @@
 """Due dates, late days, penalties, extensions (autograder.deadlines) and where they are read from."""
 import datetime as dt
+import io
 import zoneinfo
 
 import pytest
@@ -70,12 +71,12 @@ def test_days_are_calendar_days_of_the_due_zone_across_daylight_saving_changes()
     # autumn: the night of 24-25 October 2026 has 25 hours in Paris
     due = paris(2026, 10, 24, 23, 59)
     next_evening = paris(2026, 10, 25, 23, 30)
-    assert next_evening - due > dt.timedelta(hours=24)    # 24 h 31 min of elapsed time ...
+    assert d.utc(next_evening) - d.utc(due) == dt.timedelta(hours=24, minutes=31)  # of elapsed time ...
     assert d.late_days(due, next_evening) == 1            # ... yet before 23:59 the next day: one day
     # spring: the night of 28-29 March 2026 has 23 hours
     due = paris(2026, 3, 28, 23, 59)
     after_the_next_deadline = paris(2026, 3, 29, 23, 59, 30)
-    assert after_the_next_deadline - due < dt.timedelta(hours=24)  # 23 h of elapsed time ...
+    assert d.utc(after_the_next_deadline) - d.utc(due) == dt.timedelta(hours=23, seconds=30)  # elapsed ...
     assert d.late_days(due, after_the_next_deadline) == 2          # ... but past 23:59 the next day
     # a submission timed in UTC is compared as the same moment
     assert d.late_days(due, dt.datetime(2026, 3, 29, 21, 58, tzinfo=dt.timezone.utc)) == 1
@@ -226,7 +227,13 @@ def test_times_come_from_timestamp_txt_then_submissions_csv(tmp_path):
                                               "ben,2026-12-01 10:00\ncid,2026-12-05 10:00\n")
     subs = find_submissions(tmp_path, "01_perceptron", "01_perceptron")
     assert [s.student_id for s in subs] == ["ann", "ben", "cid", "dan"]  # submissions.csv is nobody's
-    lateness = files.Deadline(POLICY, {"cid": d.Extension(days=4)}, "Europe/Paris").lateness(tmp_path, subs)
+    (tmp_path / "submissions.csv").write_text((tmp_path / "submissions.csv").read_text() + "eve,2026-12-01 10:00\n")
+    warnings = io.StringIO()
+    deadline = files.Deadline(POLICY, {"cid": d.Extension(days=4), "zed": d.Extension(days=1)}, "Europe/Paris")
+    lateness = deadline.lateness(tmp_path, subs, warnings)
+    assert warnings.getvalue() == (
+        "autograder: warning: --extensions names 1 student(s) without a submission: zed\n"
+        "autograder: warning: submissions.csv names 1 student(s) without a submission: eve\n")
     assert lateness["ann"].late_days == 1
     assert lateness["ben"].late_days == 0 and lateness["ben"].note.startswith("timestamp.txt unreadable")
     assert lateness["cid"].late_days == 0  # 5 December 10:00, with an extension to 5 December 23:59
@@ -237,7 +244,6 @@ def test_times_come_from_timestamp_txt_then_submissions_csv(tmp_path):
 def test_grade_applies_the_policy_and_export_takes_the_final_score_and_the_hand_grades(tmp_path):
     import copy
     import csv
-    import io
 
     import nbformat
     from nbgrader.api import Gradebook
@@ -251,6 +257,7 @@ def test_grade_applies_the_policy_and_export_takes_the_final_score_and_the_hand_
     make_toy_assignment(notebooks)
     student = nbformat.read(release_assignment("toy", tmp_path / "release", notebooks_dir=notebooks), as_version=4)
     student.cells[1].source = "def double(x):\n    return 2 * x"
+    student.cells[4].source = "Because it is twice x."  # a written answer: for a person to grade
     subs = tmp_path / "submissions"
     (subs / "ben" / "toy").mkdir(parents=True)
     for path in (subs / "ann.ipynb", subs / "ben" / "toy" / "toy.ipynb", subs / "cid.ipynb"):
@@ -270,7 +277,7 @@ def test_grade_applies_the_policy_and_export_takes_the_final_score_and_the_hand_
                              r["final_score"]) for r in table}
     assert got == {
         "ann": ("needs review: answer_why", "2", "2026-12-01T23:00:00+01:00", "0", "0%", "2"),
-        "ben": ("needs review: answer_why; notes: late by 2 days (penalty 20%)", "2", "2026-12-03T08:00:00+00:00",
+        "ben": ("needs review: answer_why; notes: late by 2 days (penalty 20%)", "2", "2026-12-03T09:00:00+01:00",
                 "2", "20%", "1.6"),
         "cid": (f"needs review: answer_why; notes: {d.UNKNOWN_TIME}", "2", "", "", "", "2")}
     assert "late: 1 of 2; submission time unknown (no penalty): 1" in log.getvalue()
