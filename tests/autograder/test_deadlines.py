@@ -297,3 +297,19 @@ def test_grade_applies_the_policy_and_export_takes_the_final_score_and_the_hand_
         exported = {r["student_id"]: (r["raw_score"], r["penalty"], r["final_score"]) for r in csv.DictReader(f)}
     assert exported == {"ann": ("3", "0%", "3"), "ben": ("3", "20%", "2.4"), "cid": ("2", "", "2")}
     assert problems == [("cid", "needs review: items graded by hand count 0")]
+
+
+def test_the_grade_command_line_reads_the_policy_and_reports_mistakes_as_instructor_errors():
+    from autograder.cli import _deadline, build_parser
+    from autograder.course import InstructorError
+
+    def deadline(*options):
+        return _deadline(build_parser().parse_args(["grade", "01_perceptron", "subs", *options]))
+
+    got = deadline("--due", "2026-12-01 23:59 Europe/Paris", "--late-penalty", "10%/day", "--late-cap", "50%",
+                   "--last-day", "2026-12-08 23:59 Europe/Paris")
+    assert got.policy == POLICY and got.extensions == {}
+    with pytest.raises(InstructorError, match="has no time zone"):
+        deadline("--due", "2026-12-01 23:59")
+    with pytest.raises(InstructorError, match="need a due date"):
+        deadline("--late-penalty", "10%/day")
