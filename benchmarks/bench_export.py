@@ -4,9 +4,10 @@
 
 Writes a generated grades.csv (with the deadline columns) and a roster of the same students
 (plus 1 % enrolled without a grade, and 1 % graded but not enrolled, so that the unmatched lists
-are exercised) into a temporary folder, then times ``autograder.export.export`` for canvas,
-moodle and csv: best of ``--repeat`` runs (reading grades.csv and the roster, matching,
-writing both files).
+are exercised) into a temporary folder, and nbgrader's gradebook (``gradebook.db``: one automatic
+and one hand-graded cell per student, as ``grade`` and formgrader leave it; ``--no-gradebook`` to
+leave it out), then times ``autograder.export.export`` for canvas, moodle and csv: best of
+``--repeat`` runs (reading grades.csv, the gradebook and the roster, matching, writing both files).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import random
 import sys
 import tempfile
 import time
+import warnings
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
@@ -48,15 +50,47 @@ def make_class(folder: pathlib.Path, n: int, seed: int = 0) -> pathlib.Path:
     return roster
 
 
+def make_gradebook(folder: pathlib.Path, n: int) -> None:
+    """gradebook.db beside grades.csv: the graded students' submissions, each cell scored."""
+    from nbgrader.api import Gradebook
+
+    from autograder.course import use_alembic_in_process
+
+    use_alembic_in_process()
+    with open(folder / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    with Gradebook(f"sqlite:///{folder / 'gradebook.db'}", "course") as gb:
+        gb.add_assignment("bench")
+        gb.add_notebook("bench", "bench")
+        gb.add_grade_cell("item", "bench", "bench", max_score=20, cell_type="code")
+        gb.add_grade_cell("written", "bench", "bench", max_score=5, cell_type="markdown")
+        for row in rows:
+            gb.update_or_create_student(row["student_id"])
+            with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy 2's autoflush warning
+                warnings.simplefilter("ignore")
+                submission = gb.add_submission("bench", row["student_id"])
+            for grade in submission.notebooks[0].grades:
+                grade.auto_score = float(row["score"]) if grade.name == "item" else None
+                grade.manual_score = 3.0 if grade.name == "written" else None
+                grade.needs_manual_grade = False
+        gb.db.commit()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-gradebook", action="store_true", help="grades.csv only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = pathlib.Path(tmp)
         roster = make_class(folder, args.students)
-        print(f"export of {args.students} students (best of {args.repeat}):")
+        if not args.no_gradebook:
+            start = time.perf_counter()
+            make_gradebook(folder, args.students)
+            print(f"(gradebook of {args.students} students made in {time.perf_counter() - start:.0f} s)")
+        source = "grades.csv" + ("" if args.no_gradebook else " and the gradebook")
+        print(f"export of {args.students} students from {source} (best of {args.repeat}):")
         for fmt in ("canvas", "moodle", "csv"):
             times = []
             for _ in range(args.repeat):
