@@ -65,7 +65,8 @@ class Deadline:
         """student_id -> Lateness for every submission: its time from timestamp.txt, else from
         ``folder/submissions.csv``; a note when the time is unknown or unreadable. Extensions and
         times of students without a submission (a misspelt id?) are a warning on ``stream``."""
-        times = read_times_csv(folder / TIMES_NAME, self.zone) if (folder / TIMES_NAME).is_file() else {}
+        times_file = folder / TIMES_NAME
+        times = read_times_csv(times_file, self.zone) if times_file.is_file() and not times_file.is_symlink() else {}
         present = {sub.student_id for sub in submissions}
         for source, ids in (("--extensions", self.extensions), (TIMES_NAME, times)):
             strangers = sorted(set(ids) - present)

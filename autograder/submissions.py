@@ -92,6 +92,11 @@ def shown(name: str) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _times_file(entry: os.DirEntry) -> bool:
+    """True for the submission times beside the submissions (a regular file, not a link: nobody's hand-in)."""
+    return entry.name == TIMES_NAME and entry.is_file(follow_symlinks=False)
+
+
 def _ignored(name: str) -> bool:
     return name.startswith(".") or name in ("__MACOSX", "__pycache__")
 
@@ -99,7 +104,7 @@ def _ignored(name: str) -> bool:
 def find_submissions(folder: pathlib.Path, assignment_id: str, notebook: str) -> list[Submission]:
     """The submissions in ``folder``, sorted by student id, one per student."""
     with os.scandir(folder) as listing:
-        entries = sorted((e for e in listing if not _ignored(e.name) and e.name != TIMES_NAME), key=lambda e: e.name)
+        entries = sorted((e for e in listing if not _ignored(e.name) and not _times_file(e)), key=lambda e: e.name)
     found: dict[str, list[tuple[str, Submission]]] = {}
     others = []  # names that are no submission by themselves
     for entry in entries:

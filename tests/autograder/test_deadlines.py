@@ -240,6 +240,19 @@ def test_times_come_from_timestamp_txt_then_submissions_csv(tmp_path):
     assert lateness["dan"].note == d.UNKNOWN_TIME and lateness["dan"].penalty is None
 
 
+def test_a_link_named_submissions_csv_is_no_list_of_times_but_an_error_of_its_own(tmp_path):
+    (tmp_path / "times.csv").write_text("student_id,submitted_at\nann,2026-12-01 10:00\n")
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "submissions.csv").symlink_to(tmp_path / "times.csv")
+    (folder / "ann.ipynb").write_text("{}")
+    subs = find_submissions(folder, "01_perceptron", "01_perceptron")
+    assert [(s.student_id, s.error) for s in subs] == [
+        ("ann", None), ("submissions", "error: expected STUDENT_ID.ipynb, found submissions.csv")]
+    lateness = files.Deadline(POLICY, {}, "Europe/Paris").lateness(folder, subs)
+    assert lateness["ann"].note == d.UNKNOWN_TIME
+
+
 # -- through `grade` and `export`, on the toy assignment ------------------------------------
 def test_grade_applies_the_policy_and_export_takes_the_final_score_and_the_hand_grades(tmp_path):
     import copy
