@@ -28,7 +28,7 @@ import zoneinfo
 
 UTC = dt.timezone.utc
 UNKNOWN_TIME = "submission time unknown: no late penalty applied"
-_WHEN = re.compile(r"(?P<stamp>\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
+_WHEN = re.compile(r"(?P<stamp>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
                    r"(Z|[+-]\d{2}:?\d{2})?)(\s+(?P<zone>\S+))?")
 _RATE = re.compile(r"(?P<value>\d+(\.\d+)?)\s*%\s*(/\s*day)?")
 
