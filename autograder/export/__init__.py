@@ -37,7 +37,11 @@ def export(assignment: str, fmt: str, roster: pathlib.Path, graded_dir: pathlib.
     if db_url is None and (graded_dir / "gradebook.db").is_file():
         db_url = f"sqlite:///{(graded_dir / 'gradebook.db').resolve()}"
     if db_url:
-        grades = with_gradebook(grades, gradebook_scores(db_url, assignment))
+        scores = gradebook_scores(db_url, assignment)
+        if not scores:
+            print(f"autograder: WARNING: the gradebook holds no submission of {assignment}: "
+                  "grades.csv's scores only, without any given by hand", file=stream)
+        grades = with_gradebook(grades, scores)
     if not grades:
         raise InstructorError(f"{graded_dir / 'grades.csv'} holds no student")
     points = max(g.max_score for g in grades.values())

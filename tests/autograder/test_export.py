@@ -94,3 +94,18 @@ def test_instructor_mistakes_exit_2_with_one_line(graded, tmp_path, capsys):
     assert main(["export", "01_perceptron", "--format", "csv", "--roster", str(FIXTURES / "roster.csv"),
                  "--graded", str(tmp_path / "nowhere")]) == 2
     assert "no grades to export" in capsys.readouterr().err
+
+
+def test_a_gradebook_without_the_assignment_is_a_warning(graded, tmp_path, capsys):
+    from nbgrader.api import Gradebook
+
+    from autograder.course import use_alembic_in_process
+
+    use_alembic_in_process()  # a new gradebook: nbgrader would run the alembic command
+    with Gradebook(f"sqlite:///{tmp_path / 'other.db'}", "course") as gb:
+        gb.add_assignment("another")
+    out = tmp_path / "plain.csv"
+    export("01_perceptron", "csv", FIXTURES / "roster.csv", graded_dir=graded, out=out,
+           db_url=f"sqlite:///{tmp_path / 'other.db'}")
+    assert "the gradebook holds no submission of 01_perceptron: grades.csv's scores only" in capsys.readouterr().err
+    assert out.read_bytes() == (FIXTURES / "plain.csv").read_bytes()
