@@ -50,7 +50,7 @@ def make_class(folder: pathlib.Path, n: int, seed: int = 0) -> pathlib.Path:
     return roster
 
 
-def make_gradebook(folder: pathlib.Path, n: int) -> None:
+def make_gradebook(folder: pathlib.Path) -> None:
     """gradebook.db beside grades.csv: the graded students' submissions, each cell scored."""
     from nbgrader.api import Gradebook
 
@@ -87,7 +87,7 @@ def main() -> None:
         roster = make_class(folder, args.students)
         if not args.no_gradebook:
             start = time.perf_counter()
-            make_gradebook(folder, args.students)
+            make_gradebook(folder)
             print(f"(gradebook of {args.students} students made in {time.perf_counter() - start:.0f} s)")
         source = "grades.csv" + ("" if args.no_gradebook else " and the gradebook")
         print(f"export of {args.students} students from {source} (best of {args.repeat}):")
