@@ -1,0 +1,409 @@
+"""Grading on a Dask cluster: ``autograder grade ASSIGNMENT SUBMISSIONS --scheduler tcp://HOST:PORT``.
+
+The unit of work is one student (:func:`grade_student`): the task carries the submission's
+bytes and the released assignment (:class:`Assignment`, scattered once), and a Dask worker
+runs on it the very steps of local grading (``autograder.grade.Grader._grade_one``: validation,
+scan, the sandboxed kernel, scoring against the solution's records) in its own grading
+processes (``autograder.sandbox.Worker``), each submission within ``--timeout``. It returns
+the result, the feedback page, the graded notebook and, when grading failed, the log, as bytes:
+no shared file system. The grading process (:class:`ClusterGrader`) grades the solution
+itself, as local grading does, and stays the only writer of the gradebook and of ``--out``.
+
+Workers are checked before use (:class:`CourseCheck`, a worker plugin, so that a worker that
+joins or is restarted later is checked too): same course version (:func:`course_version`) and,
+unless ``--no-sandbox``, a working sandbox. A worker that passes gains the resource
+``autograder-VERSION`` (as many as it has threads), which every grading task asks for: a worker
+that fails is reported and never given a student.
+
+Faults: a worker that dies mid-task loses nothing, the scheduler runs its tasks again
+elsewhere; a submission that killed ``distributed.scheduler.allowed-failures`` + 1 workers
+(Dask's default: 3 + 1) is ``error: …`` for that student alone. Every student's result is
+taken exactly once, whatever ran twice. ``OUT/logs/cluster.log`` says which worker graded whom.
+"""
+from __future__ import annotations
+
+import asyncio
+import atexit
+import dataclasses
+import hashlib
+import logging
+import os
+import pathlib
+import queue
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+
+import nbformat
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from . import sandbox, treecaps
+from .course import NOTEBOOKS_DIR, REPO_ROOT, InstructorError, notebook_name
+from .grade import Grader, Item, Result
+from .submissions import Submission
+
+PACKAGES = ("autograder", "nnkit")  # their sources are part of the course version
+RETRIES = 1  # times a task that raised (not one whose worker died: see allowed-failures) is run again
+CONNECT_TIMEOUT = 30  # seconds to reach the scheduler
+CHECK_TIMEOUT = 120  # seconds for every worker to run its check (the sandbox probe starts a Python)
+NO_WORKER_LIMIT = 300  # seconds without any checked worker before the run gives up
+logger = logging.getLogger("autograder.cluster")
+
+
+def course_version(assignment: str, notebooks_dir: pathlib.Path = NOTEBOOKS_DIR) -> str:
+    """sha256 of the assignment's source notebook and of every ``.py`` of ``autograder/`` and ``nnkit/``
+    (path and content), first 16 hex digits: two machines grade alike only if these are equal."""
+    digest = hashlib.sha256()
+    notebook = notebooks_dir / assignment / f"{notebook_name(assignment, notebooks_dir)}.ipynb"
+    files = [(f"notebooks/{assignment}/{notebook.name}", notebook)]
+    files += [(str(p.relative_to(REPO_ROOT)), p) for name in PACKAGES for p in sorted((REPO_ROOT / name).rglob("*.py"))]
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """What a worker needs to know of the run besides the files."""
+
+    assignment: str
+    notebook: str  # its name without .ipynb
+    timeout: int
+    cell_timeout: int
+    host_budget: float
+    sandboxed: bool
+    limits: sandbox.Limits
+
+
+@dataclasses.dataclass(frozen=True)
+class Assignment:
+    """The released assignment as the grading processes need it, as bytes: ``files`` maps a path
+    below the run's work folder (``template/…``: the released notebook and the font cache;
+    ``withheld/…``: the gradebook and data files of the test cells without expected values) to its
+    content; ``source`` is the solution notebook (the from-scratch rule compares with it)."""
+
+    files: dict[str, bytes]
+    source: bytes
+    items: list[Item]
+    digest: str  # of everything above: a worker unpacks each assignment once
+
+
+@dataclasses.dataclass
+class Outcome:
+    """One student graded by a worker."""
+
+    result: Result
+    feedback: bytes
+    graded: bytes | None  # the autograded notebook (None if grading failed)
+    log: bytes | None  # the grading log, kept only when grading failed
+    worker: str
+    seconds: float
+
+
+def pack_assignment(work: pathlib.Path, assignment: str, notebook: str, source: pathlib.Path,
+                    items: list[Item]) -> Assignment:
+    """The files of ``work`` (``Grader._prepare_gradebooks``'s) that grading one student reads."""
+    wanted = [work / "template" / "release" / assignment / f"{notebook}.ipynb", work / "withheld" / "gradebook.db"]
+    wanted += sorted(p for p in (work / "template" / "matplotlib").rglob("*") if p.is_file())
+    wanted += sorted(p for p in (work / "withheld" / "source" / assignment).rglob("*")
+                     if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts)
+    files = {str(p.relative_to(work)): p.read_bytes() for p in wanted}
+    digest = hashlib.sha256(source.read_bytes())
+    for name, content in sorted(files.items()):
+        digest.update(name.encode() + b"\0" + content + b"\0")
+    return Assignment(files, source.read_bytes(), items, digest.hexdigest())
+
+
+# -- the worker's side ------------------------------------------------------------------------
+class _Process:
+    """This Dask worker process's grading processes (one per task running at once, kept between
+    tasks: each imports nbgrader once) and the assignments it has unpacked."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.root = pathlib.Path(tempfile.mkdtemp(prefix="autograder-dask-"))
+        self.idle: dict[sandbox.Limits, queue.SimpleQueue] = {}
+        self.workers: list[sandbox.Worker] = []
+        self.held: list[int] = []
+        self.unpacked: dict[str, pathlib.Path] = {}
+
+    def assignment(self, assignment: Assignment) -> pathlib.Path:
+        with self.lock:
+            if assignment.digest not in self.unpacked:
+                folder = self.root / f"assignment-{len(self.unpacked)}"
+                for name, content in assignment.files.items():
+                    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                    (folder / name).write_bytes(content)
+                self.unpacked[assignment.digest] = folder
+            return self.unpacked[assignment.digest]
+
+    def idle_workers(self, options: Options) -> queue.SimpleQueue:
+        """The idle grading processes for ``options.limits``, one started if none is idle."""
+        with self.lock:
+            idle = self.idle.setdefault(options.limits, queue.SimpleQueue())
+            if idle.empty():
+                k = len(self.workers)
+                uid = None
+                if options.sandboxed and os.geteuid() == 0:
+                    uids, held = treecaps.allocate_uids(1)
+                    uid, self.held = uids[0], self.held + held
+                worker = sandbox.Worker(self.root / f"slot{k}", self.root / f"_worker{k}.log", k, uid, options.limits)
+                self.workers.append(worker)
+                idle.put(worker)
+            return idle
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        treecaps.release_uids(self.held)
+        self.workers, self.held = [], []
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+_PROCESS: _Process | None = None
+_PROCESS_LOCK = threading.Lock()
+
+
+def _process() -> _Process:
+    global _PROCESS
+    with _PROCESS_LOCK:
+        if _PROCESS is None:
+            _PROCESS = _Process()
+            atexit.register(_PROCESS.close)
+        return _PROCESS
+
+
+class TaskGrader(Grader):
+    """Local grading's own per-student steps (``Grader._grade_one``), on a worker: its output folder
+    and its course templates are in a folder of this task, its grading processes this process's."""
+
+    def __init__(self, folder: pathlib.Path, unpacked: pathlib.Path, assignment: Assignment, reference: dict,
+                 options: Options, idle: queue.SimpleQueue):  # not Grader's: none of the instructor's folders
+        self.assignment, self.notebook = options.assignment, options.notebook
+        self.timeout, self.cell_timeout, self.host_budget = options.timeout, options.cell_timeout, options.host_budget
+        self.sandboxed, self.limits = options.sandboxed, options.limits
+        self.items, self.reference, self.idle = assignment.items, reference, idle
+        self.template, self.withheld = unpacked / "template", unpacked / "withheld"
+        self.released = nbformat.read(self.template / "release" / self.assignment / f"{self.notebook}.ipynb",
+                                      as_version=4)
+        self.source = nbformat.reads(assignment.source.decode(), as_version=4)
+        self.out = folder / "out"
+        for sub in ("feedback", "logs"):
+            (self.out / sub).mkdir(parents=True)
+        self.graded = None
+
+    def _grade_in(self, worker: sandbox.Worker, sub: Submission) -> Result:
+        result = super()._grade_in(worker, sub)
+        graded = worker.slot / "course" / "autograded" / sub.student_id / self.assignment / f"{self.notebook}.ipynb"
+        self.graded = graded.read_bytes() if graded.exists() else None
+        return result
+
+
+def grade_student(student: str, notebook: bytes, filename: str, assignment: Assignment, reference: dict,
+                  options: Options) -> Outcome:
+    """Grade one student's ``notebook`` (handed in as ``filename``) on this worker, as local grading
+    does; everything the grading process writes comes back as bytes."""
+    from distributed import get_worker
+
+    start = time.monotonic()
+    process = _process()
+    unpacked = process.assignment(assignment)
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="task-", dir=process.root))
+    try:
+        path = folder / "submitted.ipynb"
+        path.write_bytes(notebook)
+        grader = TaskGrader(folder, unpacked, assignment, reference, options, process.idle_workers(options))
+        result = grader._grade_one(Submission(student, [(path, filename)]))
+        log = grader.out / "logs" / f"{student}.log"
+        return Outcome(result, (grader.out / "feedback" / f"{student}.html").read_bytes(), grader.graded,
+                       log.read_bytes() if log.exists() else None, get_worker().address, time.monotonic() - start)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def check_problem(version: str, assignment: str, sandboxed: bool) -> str | None:
+    """None if this machine may grade ``assignment`` for a run of course ``version``, else why not."""
+    try:
+        mine = course_version(assignment)
+    except (OSError, InstructorError) as exc:
+        return f"cannot read its course: {exc}"
+    if mine != version:
+        return f"course version {mine}, not the grading run's {version} (another checkout of the course)"
+    problem = sandbox.sandbox_problem() if sandboxed else None
+    return f"cannot sandbox the students' code: {problem}" if problem else None
+
+
+class CourseCheck(WorkerPlugin):
+    """Worker plugin: on every worker, now and when it joins later, run :func:`check_problem`; a
+    worker that passes offers ``resource`` (one per thread), which every grading task asks for."""
+
+    def __init__(self, version: str, assignment: str, sandboxed: bool):
+        self.version, self.assignment, self.sandboxed = version, assignment, sandboxed
+        self.resource = f"autograder-{version}"
+        self.name = f"autograder-check-{version}-{'sandbox' if sandboxed else 'nosandbox'}"
+
+    async def setup(self, worker) -> None:
+        problem = await asyncio.to_thread(check_problem, self.version, self.assignment, self.sandboxed)
+        worker.autograder_problems = {**getattr(worker, "autograder_problems", {}), self.name: problem}
+        if problem:
+            logger.error("autograder: this worker refuses to grade: %s", problem)
+        else:
+            await worker.set_resources(**{self.resource: worker.state.nthreads})
+
+    def teardown(self, worker) -> None:
+        global _PROCESS
+        with _PROCESS_LOCK:
+            if _PROCESS is not None:
+                _PROCESS.close()
+                _PROCESS = None
+
+
+def _same(value):
+    return value
+
+
+def _check_outcome(name: str, dask_worker=None) -> str | None:
+    problems = getattr(dask_worker, "autograder_problems", {})
+    return problems.get(name, "not checked yet")
+
+
+# -- the grading process's side ------------------------------------------------------------------
+class ClusterGrader(Grader):
+    """``Grader`` whose students are graded on the Dask cluster at ``scheduler``; the solution is
+    graded here first (by one local grading process), and everything is written here."""
+
+    def __init__(self, *args, scheduler: str, **kwargs):
+        super().__init__(*args, jobs=1, **kwargs)
+        self.scheduler = scheduler
+        self.version = course_version(self.assignment, self.notebooks_dir)
+
+    def run(self) -> list[Result]:
+        from distributed import Client
+
+        try:
+            client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
+        except OSError as exc:
+            raise InstructorError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+        with client:
+            self.client = client
+            self.check = self._check_workers()
+            return super().run()
+
+    def _check_workers(self) -> CourseCheck:
+        """Have every worker checked; report those that fail; InstructorError if none passes."""
+        check = CourseCheck(self.version, self.assignment, self.sandboxed)
+        self.client.register_plugin(check, name=check.name)
+        deadline = time.monotonic() + CHECK_TIMEOUT
+        while True:
+            outcome = self.client.run(_check_outcome, check.name)
+            if time.monotonic() > deadline or all(v != "not checked yet" for v in outcome.values()):
+                break
+            time.sleep(1)
+        for address, problem in sorted(outcome.items()):
+            if problem:
+                print(f"autograder: worker {address} refused: {problem}", file=self.stream)
+        passed = sorted(address for address, problem in outcome.items() if problem is None)
+        if not passed:
+            raise InstructorError(f"no worker of the cluster at {self.scheduler} can grade this run "
+                                  f"({len(outcome)} checked, course version {self.version})")
+        print(f"autograder: {len(passed)} worker(s) checked: {', '.join(passed)}", file=self.stream)
+        return check
+
+    def _dispatch(self, submissions: list[Submission], workers: list[sandbox.Worker]):
+        from distributed import KilledWorker, wait
+
+        self.idle = queue.SimpleQueue()  # the local grading processes are not used for the students
+        self.graded_by = f"on the cluster at {self.scheduler}"
+        notebook = f"{self.notebook}.ipynb"
+        options = Options(self.assignment, self.notebook, self.timeout, self.cell_timeout, self.host_budget,
+                          self.sandboxed, self.limits)
+        packed = pack_assignment(self.work, self.assignment, self.notebook,
+                                 self.notebooks_dir / self.assignment / notebook, self.items)
+        # made by tasks, not scattered: the scheduler keeps them and makes them again if their worker dies
+        assignment = self.client.submit(_same, packed, key=f"assignment-{packed.digest}-{self.version}")
+        reference = self.client.submit(_same, self.reference, pure=False)
+        futures, by_student, run = [], {}, uuid.uuid4().hex[:12]  # keys: unique to this run
+        for sub in submissions:
+            if sub.error:  # nothing to run: said here
+                yield self._grade_one(sub)
+                continue
+            future = self.client.submit(grade_student, sub.student_id, sub.notebook_path(notebook).read_bytes(),
+                                        notebook, assignment, reference, options, pure=False, retries=RETRIES,
+                                        resources={self.check.resource: 1}, key=f"grade-{run}-{len(futures)}")
+            futures.append(future)
+            by_student[future.key] = sub
+        pending, idle_since = set(futures), time.monotonic()
+        with open(self.out / "logs" / "cluster.log", "a") as log:
+            try:
+                while pending:
+                    try:
+                        done, pending = wait(pending, timeout=10, return_when="FIRST_COMPLETED")
+                    except TimeoutError:
+                        idle_since = self._still_workers(idle_since)
+                        continue
+                    idle_since = time.monotonic()
+                    for future in done:
+                        result = self._take(future, by_student[future.key], log, KilledWorker)
+                        yield result
+            except BaseException:
+                self.client.cancel(list(pending))
+                raise
+
+    def _take(self, future, sub: Submission, log, killed_worker) -> Result:
+        """The result of ``sub``'s task: its feedback and log written into ``--out``."""
+        student = sub.student_id
+        if future.status == "finished":
+            outcome: Outcome = future.result()
+            (self.out / "feedback" / f"{student}.html").write_bytes(outcome.feedback)
+            if outcome.log is not None:
+                (self.out / "logs" / f"{student}.log").write_bytes(outcome.log)
+            else:
+                (self.out / "logs" / f"{student}.log").unlink(missing_ok=True)
+            result = outcome.result
+            print(f"{student}\t{outcome.worker}\t{outcome.seconds:.1f}s\t{result.status}", file=log, flush=True)
+        else:
+            exc = future.exception() if future.status == "error" else None
+            if isinstance(exc, killed_worker):
+                status = "error: grading this submission killed the grading worker repeatedly"
+            else:
+                status = f"error: internal error of the autograder on the cluster ({exc or future.status})"
+            result = self._failed(student, status)
+            print(f"{student}\t-\t-\t{status}", file=log, flush=True)
+        result.notes[:0] = sub.notes
+        return result
+
+    def _still_workers(self, idle_since: float) -> float:
+        """``idle_since``, or now if some worker offers the run's resource; InstructorError after
+        NO_WORKER_LIMIT seconds without one."""
+        workers = self.client.scheduler_info(n_workers=-1)["workers"].values()
+        if any(w.get("resources", {}).get(self.check.resource) for w in workers):
+            return time.monotonic()
+        if time.monotonic() - idle_since > NO_WORKER_LIMIT:
+            raise InstructorError(f"no checked worker left on the cluster for {NO_WORKER_LIMIT} s; "
+                                  "the students graded so far are in the gradebook")
+        return idle_since
+
+
+# -- a cluster on this machine ---------------------------------------------------------------------
+ALLOWED_FAILURES = 2  # workers a task may kill before it is given up (Dask's default: 3)
+
+
+def serve_workers(n_workers: int | None, host: str, port: int, threads: int) -> None:
+    """``autograder workers``: a scheduler and ``n_workers`` worker processes (restarted by their
+    nanny when they die), until Ctrl-C."""
+    import dask
+    from distributed import LocalCluster
+
+    dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES})
+    with LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=threads, processes=True,
+                      host=host, scheduler_port=port, dashboard_address=None) as cluster:
+        print(f"scheduler at {cluster.scheduler_address} with {len(cluster.workers)} workers; grade with:\n"
+              f"  autograder grade ASSIGNMENT SUBMISSIONS --scheduler {cluster.scheduler_address}\n"
+              "Ctrl-C stops them.", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
