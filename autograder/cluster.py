@@ -186,6 +186,7 @@ class TaskGrader(Grader):
         self.sandboxed, self.limits = options.sandboxed, options.limits
         self.items, self.reference, self.idle = assignment.items, reference, idle
         self.template, self.withheld = unpacked / "template", unpacked / "withheld"
+        (self.withheld / "source" / self.assignment).mkdir(parents=True, exist_ok=True)  # data files, if any
         self.released = nbformat.read(self.template / "release" / self.assignment / f"{self.notebook}.ipynb",
                                       as_version=4)
         self.source = nbformat.reads(assignment.source.decode(), as_version=4)
