@@ -56,6 +56,21 @@ def test_array_hints_name_the_usual_mistakes():
     assert "transpose" in verdicts.judge("array", "W", encode(np.ones((2, 3))), encode(np.ones((3, 2))), array())
 
 
+def test_hints_name_a_transpose_a_missing_1_over_k_and_say_when_they_cannot_tell():
+    W = np.array([[0.1, 0.2], [0.3, 0.4]])
+    square = verdicts.judge("array", "W1", encode(W.T), encode(W), array(hint="the notes' W maps a column: W1 = W.T"))
+    assert "transpose of the expected matrix" in square and "W1 = W.T" in square  # the test's own hint too
+    want = np.array([1.0, -2.0, 3.0, 0.5])
+    judge = lambda got, **p: verdicts.judge("array", "delta", encode(got), encode(want), array(**p))  # noqa: E731
+    assert "off by a factor of K = 3: did you sum over the K outputs" in judge(3 * want, n_samples=4, n_outputs=3)
+    assert "off by a factor of 1/(nK) = 1/12" in judge(want / 12, n_samples=4, n_outputs=3)
+    # with K = 2 a missing 1/K and a missing 2 look the same: the hint says so instead of picking one
+    both = judge(2 * want, n_samples=4, n_outputs=2)
+    assert "K = 2" in both and "1/K" in both and "multiply by 2" in both and "cannot tell them apart" in both
+    gradient = verdicts.judge("gradient", "dW", encode(3 * want), encode(want), {"tol": 1e-6, "n_outputs": 3})
+    assert "K = 3" in gradient
+
+
 @pytest.mark.parametrize("kind, received, expected, params, ok", [
     ("value", [1, None], [1, None], {}, True),
     ("value", [1, 4], [1, None], {}, False),
