@@ -69,7 +69,7 @@ Arrays and gradients:
   values (tuples with None, booleans, integers, strings).
 - ``check_array(name, received, expected, rtol=1e-6, atol=1e-9, *, input=None, hint=None,
   n_samples=None, check_dtype=True, n_outputs=None)``: shape, dtype, finiteness, values; returns the array.
-- ``check_parameters(name, received_list, expected_list, rtol, atol, *, labels=None)``.
+- ``check_parameters(name, received_list, expected_list, rtol, atol, *, labels=None, hint=None)``.
 - ``check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=1e-5)``:
   relative error against central differences of ``f`` at ``x`` (or against
   ``numeric``), printed with the tolerance to aim for (CS231n).
