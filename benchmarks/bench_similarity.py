@@ -147,12 +147,12 @@ def main() -> None:
         seconds = time.perf_counter() - start
     students = args.n
     n_pairs = students * (students - 1) // 2
-    top = {(p.a.student_id, p.b.student_id) for p in found.pairs[:len(planted)]}
+    top = {frozenset((p.a.student_id, p.b.student_id)) for p in found.pairs[:len(planted)]}
     print(f"{args.assignment}: {students} submissions, {n_pairs:,} pairs of students")
     print(f"released notebook (nbgrader generate_assignment, once; grade already has it): {release_seconds:.1f} s")
     print(f"similarity report: {seconds:.1f} s, {n_pairs / seconds:,.0f} pairs per second "
           f"(goal: well under 60 s on 2 cores)")
-    print(f"planted pairs among the top {len(planted)}: {len(top & set(planted))} of {len(planted)}; "
+    print(f"planted pairs among the top {len(planted)}: {len(top & set(map(frozenset, planted)))} of {len(planted)}; "
           f"{len(found.pairs)} pairs listed, {len(found.ignored):,} fingerprints shared by more than "
           f"{found.common} students ignored")
 

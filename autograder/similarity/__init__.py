@@ -19,7 +19,7 @@ import nbformat
 
 from ..printable import printable, spreadsheet_cell
 from .answers import read_class
-from .compare import Comparison, compare
+from .compare import Comparison, compare as compare_all
 
 TOP = 50  # pairs shown in the page
 CSV_ROWS = 10_000
@@ -52,7 +52,7 @@ def write_report(assignment_id: str, submissions: pathlib.Path, out: pathlib.Pat
     found, unread = read_class(submissions, assignment_id, notebook, released)
     blank = [a.student_id for a in found if not a.prints]
     compared = [a for a in found if a.prints]
-    comparison = compare(compared, common)
+    comparison = compare_all(compared, common)
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
     image = chart.png(assignment_id, comparison)

@@ -14,8 +14,12 @@ A submission that cannot be read is listed with the reason, never compared.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
+import multiprocessing
+import os
 import pathlib
+from concurrent.futures.process import BrokenProcessPool
 
 import nbformat
 
@@ -25,6 +29,7 @@ from .fingerprint import Fingerprint, code_fingerprints, given_names, prose_fing
 
 MAX_CELL_CHARS = 50_000
 MAX_CELLS = 200
+PARALLEL_FROM = 60  # submissions: fewer are read in this process (starting processes costs a second)
 
 
 @dataclasses.dataclass
@@ -96,19 +101,50 @@ def read_answers(path: pathlib.Path, student_id: str, released: nbformat.Noteboo
     return answers_of(student_id, answer_cells(nb, template), template)
 
 
-def read_class(folder: pathlib.Path, assignment_id: str, notebook: str, released: nbformat.NotebookNode
-               ) -> tuple[list[Answers], dict[str, str]]:
-    """Every readable submission's answers (sorted by student id), and why the others were not compared."""
+def read_class(folder: pathlib.Path, assignment_id: str, notebook: str, released: nbformat.NotebookNode,
+               jobs: int | None = None) -> tuple[list[Answers], dict[str, str]]:
+    """Every readable submission's answers (sorted by student id), and why the others were not compared.
+    With PARALLEL_FROM submissions or more, ``jobs`` processes (default: one per CPU) read them."""
     template = Template.of(released)
-    found, unread = [], {}
-    for sub in find_submissions(folder, assignment_id, notebook):
-        if sub.error:
-            unread[sub.student_id] = sub.error.removeprefix("error: ")
-            continue
+    submissions = find_submissions(folder, assignment_id, notebook)
+    unread = {sub.student_id: sub.error.removeprefix("error: ") for sub in submissions if sub.error}
+    todo = [(sub.notebook_path(f"{notebook}.ipynb"), sub.student_id) for sub in submissions if not sub.error]
+    jobs = jobs or os.cpu_count() or 1
+    outcomes = None
+    if jobs > 1 and len(todo) >= PARALLEL_FROM:
+        context = multiprocessing.get_context("forkserver")  # no thread of the caller is forked (autograder.bounded)
         try:
-            found.append(read_answers(sub.notebook_path(f"{notebook}.ipynb"), sub.student_id, released, template))
-        except NotebookProblem as exc:
-            unread[sub.student_id] = str(exc)
-        except Exception as exc:  # noqa: BLE001  hostile input past what the reader expects: listed, never a crash
-            unread[sub.student_id] = f"could not be read ({type(exc).__name__})"
+            with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_start,
+                                                        initargs=(released, template)) as pool:
+                outcomes = list(pool.map(_read_one, todo, chunksize=max(1, len(todo) // (4 * jobs))))
+        except BrokenProcessPool:
+            outcomes = None  # a process died (out of memory): read them here, one by one
+    if outcomes is None:
+        _start(released, template)
+        outcomes = [_read_one(job) for job in todo]
+    found = []
+    for student_id, outcome in outcomes:
+        if isinstance(outcome, Answers):
+            found.append(outcome)
+        else:
+            unread[student_id] = outcome
     return found, unread
+
+
+_reading: tuple[nbformat.NotebookNode, Template] | None = None
+
+
+def _start(released: nbformat.NotebookNode, template: Template) -> None:
+    global _reading
+    _reading = (released, template)
+
+
+def _read_one(job: tuple[pathlib.Path, str]) -> tuple[str, Answers | str]:
+    """One student's answers, or why they cannot be read."""
+    path, student_id = job
+    try:
+        return student_id, read_answers(path, student_id, *_reading)
+    except NotebookProblem as exc:
+        return student_id, str(exc)
+    except Exception as exc:  # noqa: BLE001  hostile input past what the reader expects: listed, never a crash
+        return student_id, f"could not be read ({type(exc).__name__})"

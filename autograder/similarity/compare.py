@@ -1,14 +1,19 @@
 """Pairs of students worth a look, found through an inverted index: fingerprint -> the students holding it.
 
-No pair of notebooks is ever compared directly. Each fingerprint held by 2 to ``common`` students
-adds one to the count of every pair among its holders; one held by more is what many wrote alike
-(the one obvious answer, code handed out in class) and is ignored, as MOSS ignores passages
-found in many programs (its ``-m``). With ``n_a`` and ``n_b`` the students' counted fingerprints
-and ``s`` the ones they share, a pair's score is
+No pair of notebooks is ever compared directly. A fingerprint held by more than ``common``
+students is what many wrote alike (the one obvious answer, code handed out in class) and is
+ignored, as MOSS ignores passages found in many programs (its ``-m``). One held by m students,
+2 <= m <= common, counts for every pair among its holders with the weight
 
-    score = s / max(min(n_a, n_b), MIN_PRINTS)
+    w(m) = ln(1 + N / m)        (N: the students compared)
 
-the share of the shorter answer also found in the other (MIN_PRINTS keeps a student who wrote
+so that a passage only two students share says more than one that twenty share (with N = 1000:
+w(2) = 6.2, w(20) = 3.9). With W_a the weight of all of a student's counted fingerprints (held by
+at most ``common``, themselves included) and S_ab the weight of those a and b share, a pair's score is
+
+    score = S_ab / max(min(W_a, W_b), MIN_PRINTS * w(2))
+
+the share of the shorter answer also found in the other (the floor keeps a student who wrote
 two lines from topping the list with them). The work grows with the fingerprints and their
 holders, not with the square of the class: at most ``common`` - 1 partners per fingerprint.
 """
@@ -34,7 +39,7 @@ class Pair:
     b: Answers
     shared: int  # fingerprints both hold (the template's and common ones aside)
     score: float
-    share_a: float  # the share of a's fingerprints also in b's
+    share_a: float  # the share of a's fingerprints (by weight) also in b's
     share_b: float
 
 
@@ -52,30 +57,44 @@ def default_common(n_students: int) -> int:
     return max(MIN_COMMON, math.ceil(COMMON_SHARE * n_students))
 
 
+def weight(holders: int, n_students: int) -> float:
+    """The weight of a fingerprint held by ``holders`` of ``n_students`` students: ln(1 + N / m)."""
+    return math.log1p(n_students / holders)
+
+
 def compare(students: list[Answers], common: int | None = None) -> Comparison:
     """Every pair of ``students`` that shares at least MIN_SHARED counted fingerprints, by score."""
-    common = default_common(len(students)) if common is None else common
+    n = len(students)
+    common = default_common(n) if common is None else common
     holders: dict[int, list[int]] = collections.defaultdict(list)
     for index, student in enumerate(students):
         for h in student.prints:
             holders[h].append(index)
     ignored = {h for h, who in holders.items() if len(who) > common}
-    counted = [sum(h not in ignored for h in student.prints) for student in students]
-    shared: collections.Counter[tuple[int, int]] = collections.Counter()
-    for h, who in holders.items():
+    totals = [sum(weight(len(holders[h]), n) for h in student.prints if h not in ignored) for student in students]
+    by_holders: dict[int, collections.Counter] = collections.defaultdict(collections.Counter)
+    for who in holders.values():
         if 1 < len(who) <= common:
-            shared.update(itertools.combinations(who, 2))  # holders are in increasing order
+            by_holders[len(who)].update(itertools.combinations(who, 2))  # holders are in increasing order
+    counts: collections.Counter[tuple[int, int]] = collections.Counter()
+    weights: dict[tuple[int, int], float] = collections.defaultdict(float)
+    for m, pairs_of_m in by_holders.items():
+        w = weight(m, n)
+        counts.update(pairs_of_m)
+        for pair, c in pairs_of_m.items():
+            weights[pair] += c * w
+    floor = MIN_PRINTS * weight(2, n)
     pairs = []
     best = {student.student_id: 0.0 for student in students}
-    for (i, j), s in shared.items():
+    for (i, j), shared in weights.items():
         a, b = students[i], students[j]
-        score = s / max(min(counted[i], counted[j]), MIN_PRINTS)
+        score = shared / max(min(totals[i], totals[j]), floor)
         best[a.student_id] = max(best[a.student_id], score)
         best[b.student_id] = max(best[b.student_id], score)
-        if s >= MIN_SHARED:
-            pairs.append(Pair(a, b, s, score, s / counted[i], s / counted[j]))
+        if counts[i, j] >= MIN_SHARED:
+            pairs.append(Pair(a, b, counts[i, j], score, shared / totals[i], shared / totals[j]))
     pairs.sort(key=lambda p: (-p.score, -p.shared, p.a.student_id, p.b.student_id))
-    return Comparison(pairs, common, frozenset(ignored), best, len(shared))
+    return Comparison(pairs, common, frozenset(ignored), best, len(counts))
 
 
 def matching_cells(pair: Pair, ignored: frozenset[int]) -> list[tuple[int, int, list, list]]:

@@ -2,6 +2,7 @@
 import ast
 import html
 import itertools
+import math
 import random
 import re
 import subprocess
@@ -76,24 +77,29 @@ def student(name, hashes_held):
     return Answers(name, [], {h: [(0, Fingerprint(h, 0, 1))] for h in hashes_held})
 
 
-def test_the_index_counts_exactly_what_comparing_every_pair_would():
+def test_the_index_finds_exactly_what_comparing_every_pair_would():
     rng = random.Random(1)
     students = [student(f"s{i}", rng.sample(range(400), rng.randrange(0, 120))) for i in range(40)]
-    common = 12
+    common, n = 12, len(students)
     found = compare(students, common)
     holders = {h: sum(h in s.prints for s in students) for s in students for h in s.prints}
     counted = {s.student_id: {h for h in s.prints if holders[h] <= common} for s in students}
+
+    def weight(hashes):
+        return sum(math.log(1 + n / holders[h]) for h in hashes)
+
     expected = {}
     for a, b in itertools.combinations(students, 2):
-        shared = len(counted[a.student_id] & counted[b.student_id])
-        if shared >= MIN_SHARED:
-            smaller = min(len(counted[a.student_id]), len(counted[b.student_id]))
-            expected[a.student_id, b.student_id] = (shared, shared / max(smaller, MIN_PRINTS))
+        shared = counted[a.student_id] & counted[b.student_id]
+        if len(shared) >= MIN_SHARED:
+            smaller = min(weight(counted[a.student_id]), weight(counted[b.student_id]))
+            expected[a.student_id, b.student_id] = (len(shared), weight(shared) / max(smaller, MIN_PRINTS * math.log(
+                1 + n / 2)))
     assert {(p.a.student_id, p.b.student_id): p.shared for p in found.pairs} == {k: s for k, (s, _) in expected.items()}
     assert {(p.a.student_id, p.b.student_id): p.score for p in found.pairs} == pytest.approx(
         {k: score for k, (_, score) in expected.items()})
     assert [p.score for p in found.pairs] == sorted((p.score for p in found.pairs), reverse=True)
-    assert found.ignored == {h for h, n in holders.items() if n > common} and found.ignored
+    assert found.ignored == {h for h, m in holders.items() if m > common} and found.ignored
 
 
 # -- the report on real answers ---------------------------------------------------------------------------------
