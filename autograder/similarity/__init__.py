@@ -36,8 +36,9 @@ def released_notebook(assignment_id: str, notebooks_dir: pathlib.Path | None = N
 
 def write_report(assignment_id: str, submissions: pathlib.Path, out: pathlib.Path,
                  released: nbformat.NotebookNode | None = None, top: int = TOP, common: int | None = None,
-                 notebooks_dir: pathlib.Path | None = None, stream=None) -> Comparison:
-    """Compare every student's answers in ``submissions`` and write the report into ``out``."""
+                 notebooks_dir: pathlib.Path | None = None, stream=None, jobs: int | None = None) -> Comparison:
+    """Compare every student's answers in ``submissions`` and write the report into ``out`` (``jobs``
+    processes read the submissions; default: one per CPU)."""
     from ..course import NOTEBOOKS_DIR, InstructorError, notebook_name
     from . import chart, page
 
@@ -49,7 +50,7 @@ def write_report(assignment_id: str, submissions: pathlib.Path, out: pathlib.Pat
         raise InstructorError(f"submissions folder not found: {submissions}")
     started = time.perf_counter()
     released = released if released is not None else released_notebook(assignment_id, notebooks_dir)
-    found, unread = read_class(submissions, assignment_id, notebook, released)
+    found, unread = read_class(submissions, assignment_id, notebook, released, jobs)
     blank = [a.student_id for a in found if not a.prints]
     compared = [a for a in found if a.prints]
     comparison = compare_all(compared, common)
