@@ -9,7 +9,8 @@ are left out. The released notebook's fingerprints (its solution cells' starting
 so an untouched notebook has no fingerprint at all (MOSS's base file).
 
 Each cell is compared on its first MAX_CELL_CHARS characters, and a student on their first
-MAX_CELLS answer cells: an honest answer is far below both, and the work per student stays bounded.
+MAX_CELLS answer cells and MAX_CHARS characters: an honest notebook's answers are far below all
+three (the course's solutions: 1,500 to 4,500 characters), and the work per student stays bounded.
 A submission that cannot be read is listed with the reason, never compared.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .fingerprint import Fingerprint, code_fingerprints, given_names, prose_fing
 
 MAX_CELL_CHARS = 50_000
 MAX_CELLS = 200
+MAX_CHARS = 200_000  # in all the answer cells of one student
 PARALLEL_FROM = 60  # submissions: fewer are read in this process (starting processes costs a second)
 
 
@@ -71,17 +73,23 @@ def _fingerprints(kind: str, source: str, given: frozenset[str]) -> list[Fingerp
 
 
 def answer_cells(nb: nbformat.NotebookNode, template: Template) -> list[Cell]:
-    """The cells of a (repaired) notebook that hold the student's own work, in notebook order."""
-    cells = []
+    """The cells of a (repaired) notebook that hold the student's own work, in notebook order, within
+    MAX_CELLS cells of at most MAX_CELL_CHARS characters and MAX_CHARS in all."""
+    cells, budget = [], MAX_CHARS
     for number, cell in enumerate(nb.cells, start=1):
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        source = cell.source[:MAX_CELL_CHARS]
+        source = cell.source[:min(MAX_CELL_CHARS, budget)]
         if grade_id in template.solution_ids:
             cells.append(Cell(grade_id, cell.cell_type, source))
         elif (grade_id is None and cell.cell_type in ("code", "markdown") and source.strip()
               and source.strip() not in template.texts):
             cells.append(Cell(f"added cell {number}", cell.cell_type, source))
-    return cells[:MAX_CELLS]
+        else:
+            continue
+        budget -= len(source)
+        if budget <= 0 or len(cells) == MAX_CELLS:
+            break
+    return cells
 
 
 def answers_of(student_id: str, cells: list[Cell], template: Template) -> Answers:

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from autograder.similarity import write_report
-from autograder.similarity.answers import Answers
+from autograder.similarity.answers import MAX_CELL_CHARS, MAX_CHARS, Answers, Template, answer_cells
 from autograder.similarity.compare import MIN_PRINTS, MIN_SHARED, compare
 from autograder.similarity.fingerprint import K, WINDOW, Fingerprint, Token, code_fingerprints, given_names, winnow
 from grading_helpers import REPO, SAMPLES
@@ -184,6 +184,14 @@ def test_a_disguised_copy_ranks_above_every_pair_of_independent_answers(tmp_path
     assert not any("blank" in name for pair in ranked for name in pair)
 
 
+def test_a_huge_answer_is_compared_on_its_first_characters_only():
+    nb = released("01_perceptron")
+    nb.cells += [nbformat.v4.new_code_cell(f"x{i} = 1\n" * 10_000) for i in range(300)]
+    cells = answer_cells(nb, Template.of(released("01_perceptron")))
+    assert [c.label for c in cells[:3]] == ["predict", "perceptron_update", "train_perceptron"]
+    assert sum(len(c.source) for c in cells) == MAX_CHARS and max(len(c.source) for c in cells) == MAX_CELL_CHARS
+
+
 def test_untouched_notebooks_do_not_count_as_alike(tmp_path):
     folder = write_class(tmp_path / "submissions", "01_perceptron", {f"blank{i}": {} for i in range(4)})
     found = write_report("01_perceptron", folder, tmp_path / "out", released=released("01_perceptron"))
@@ -218,11 +226,13 @@ def test_nbgraders_layout_is_read_too(tmp_path):
     found = write_report("02_logistic_regression", SAMPLES / "02_logistic_regression" / "submissions", tmp_path,
                          released=released("02_logistic_regression"))
     assert (found.pairs[0].a.student_id, found.pairs[0].b.student_id) == ("alice", "dave")
-    assert "ivan: no 02_logistic_regression/ folder in ivan/" in visible_text((tmp_path / "similarity.html").read_text())
+    page = (tmp_path / "similarity.html").read_text()
+    assert "ivan: no 02_logistic_regression/ folder in ivan/" in visible_text(page)
 
 
 def test_the_page_says_look_at_never_copied(tmp_path):
-    write_report("01_perceptron", SAMPLES / "01_perceptron" / "submissions", tmp_path, released=released("01_perceptron"))
+    write_report("01_perceptron", SAMPLES / "01_perceptron" / "submissions", tmp_path,
+                 released=released("01_perceptron"))
     text = visible_text((tmp_path / "similarity.html").read_text()).lower()
     assert "look at" in text
     for word in ("copied", "copy", "copies", "plagiar", "cheat", "fraud", "guilt", "suspect"):
