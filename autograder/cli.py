@@ -1,4 +1,4 @@
-"""The ``autograder`` command line: ``release``, ``grade``, ``workers``, ``check`` and ``export``."""
+"""The ``autograder`` command line: ``release``, ``grade``, ``workers``, ``similarity``, ``check`` and ``export``."""
 from __future__ import annotations
 
 import argparse
@@ -55,14 +55,19 @@ def _grade(args: argparse.Namespace) -> int:
                    student=args.student, sandboxed=not args.no_sandbox, limits=Limits(memory=int(args.memory * 2**30)),
                    deadline=_deadline(args))
     if args.scheduler is None:
-        Grader(args.assignment, args.submissions, jobs=args.jobs, **options).run()
-        return 0
-    if args.jobs is not None:
+        grader = Grader(args.assignment, args.submissions, jobs=args.jobs, **options)
+    elif args.jobs is not None:
         raise InstructorError("--jobs is for grading on this machine; a cluster grades as many students at once "
                               "as its workers have threads")
-    from .cluster import ClusterGrader
+    else:
+        from .cluster import ClusterGrader
 
-    ClusterGrader(args.assignment, args.submissions, scheduler=args.scheduler, **options).run()
+        grader = ClusterGrader(args.assignment, args.submissions, scheduler=args.scheduler, **options)
+    grader.run()
+    if not args.no_similarity:
+        from .similarity import write_report
+
+        write_report(args.assignment, grader.submissions_dir, grader.out, released=getattr(grader, "released", None))
     return 0
 
 
@@ -70,6 +75,16 @@ def _workers(args: argparse.Namespace) -> int:
     from .cluster import serve_workers
 
     serve_workers(args.workers, args.host, args.port, args.threads)
+    return 0
+
+
+def _similarity(args: argparse.Namespace) -> int:
+    import pathlib
+
+    from .similarity import write_report
+
+    write_report(args.assignment, args.submissions, pathlib.Path(args.out or pathlib.Path("graded") / args.assignment),
+                 top=args.top, common=args.common)
     return 0
 
 
@@ -147,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     late.add_argument("--late-cap", metavar="PERCENT", help="at most this share is lost, e.g. 50%% (default: 100%%)")
     late.add_argument("--last-day", metavar="DATE", help="after this date and time the score is 0")
     late.add_argument("--config", help="course config file (default: course.toml beside notebooks/, if present)")
+    grade.add_argument("--no-similarity", action="store_true",
+                       help="do not write the similarity report (autograder similarity) after grading")
     grade.set_defaults(run=_grade)
 
     workers = commands.add_parser("workers", help="start a Dask scheduler and grading workers on this machine",
@@ -160,6 +177,21 @@ def build_parser() -> argparse.ArgumentParser:
                          "machine only; 0.0.0.0 lets workers of other machines join: only on a trusted network)")
     workers.add_argument("--port", type=int, default=8786, help="the scheduler's port (default: 8786)")
     workers.set_defaults(run=_workers)
+
+    similarity = commands.add_parser(
+        "similarity", help="which students' answers to look at side by side",
+        description="Compare every pair of students on their own answer cells (the released notebook's code left "
+        "out), blind to renamed variables, comments, layout and the order of functions (winnowed fingerprints, as "
+        "MOSS does); write similarity.html, similarity.png and similarity.csv. A high score is a reason to look, "
+        "not a finding.")
+    similarity.add_argument("assignment", help="assignment id: a folder of notebooks/")
+    similarity.add_argument("submissions", help="the submissions folder, as for grade")
+    similarity.add_argument("--out", help="output folder (default: graded/ASSIGNMENT/)")
+    similarity.add_argument("--top", type=_positive, default=50, help="pairs shown in the page (default: 50)")
+    similarity.add_argument("--common", type=_positive, default=None,
+                            help="ignore code that more than this many students share (default: 10, or 5%% of "
+                            "the class if that is more)")
+    similarity.set_defaults(run=_similarity)
 
     check = commands.add_parser("check", help="students: run your notebook and preview its visible tests",
                                 description="Run the notebook in a fresh kernel and show, for each graded item, "

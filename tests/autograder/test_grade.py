@@ -99,6 +99,24 @@ def test_summary_reports_pass_rates(graded):
     assert "| xor-answer | 3 | graded by hand |" in summary
 
 
+
+def test_grade_ends_with_the_similarity_report(graded):
+    out, run = graded["01_perceptron"]
+    assert "similarity: 5 students compared" in run.stderr  # frank's and grace's files cannot be read
+    assert (out / "similarity.csv").read_text().splitlines()[1].startswith("1,alice,dave,")  # both: the solution
+    assert (out / "similarity.png").exists() and "alice and dave" in (out / "similarity.html").read_text()
+
+
+def test_no_similarity_leaves_the_report_out(tmp_path):
+    (tmp_path / "submissions").mkdir()
+    (tmp_path / "submissions" / "alice.ipynb").write_bytes((SAMPLES / "01_perceptron" / "submissions" / "alice.ipynb")
+                                                           .read_bytes())
+    run = grade("01_perceptron", tmp_path / "submissions", tmp_path / "out", "--no-similarity")
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "grades.csv").exists() and not (tmp_path / "out" / "similarity.html").exists()
+    assert "similarity:" not in run.stderr
+
+
 def test_parallel_and_sequential_runs_write_the_same_csv(tmp_path):
     subset = tmp_path / "submissions"
     subset.mkdir()
