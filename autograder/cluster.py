@@ -39,7 +39,7 @@ import uuid
 import nbformat
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from . import sandbox, treecaps
+from . import sandbox, treecaps, validate
 from .course import NOTEBOOKS_DIR, REPO_ROOT, InstructorError, notebook_name
 from .grade import Grader, Item, Result
 from .submissions import Submission
@@ -327,11 +327,14 @@ class ClusterGrader(Grader):
         reference = self.client.submit(_same, self.reference, pure=False)
         futures, by_student, run = [], {}, uuid.uuid4().hex[:12]  # keys: unique to this run
         for sub in submissions:
+            try:  # as the worker will read it again: a regular file, at most validate.MAX_BYTES
+                content = None if sub.error else validate.read_regular_file(sub.notebook_path(notebook))
+            except validate.NotebookProblem as exc:
+                sub = dataclasses.replace(sub, error=f"error: {exc}")
             if sub.error:  # nothing to run: said here
                 yield self._grade_one(sub)
                 continue
-            future = self.client.submit(grade_student, sub.student_id, sub.notebook_path(notebook).read_bytes(),
-                                        notebook, assignment, reference, options, pure=False, retries=RETRIES,
+            future = self.client.submit(grade_student, sub.student_id, content, notebook, assignment, reference, options, pure=False, retries=RETRIES,
                                         resources={self.check.resource: 1}, key=f"grade-{run}-{len(futures)}")
             futures.append(future)
             by_student[future.key] = sub
