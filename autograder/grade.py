@@ -179,7 +179,7 @@ class Grader:
         """grades.csv, the summary and the folders as they will be published; students no longer
         handed in (a full run) are moved aside, and the instructor is told."""
         if self.student is not None:
-            staging.keep_others({self.student})
+            staging.keep_others({self.student, "solution"})  # solution.log: of a failed run
         else:
             gone = staging.previous_students() - {r.student_id for r in results}
             aside = staging.move_aside(gone)

@@ -90,7 +90,8 @@ def _describe(grade, comment) -> str:
 def gradebook_lock(db_url: str):
     """Hold the gradebook's lock: a PostgreSQL advisory lock, or a lock file beside a SQLite file."""
     if db_url.startswith("sqlite:///"):
-        with open(pathlib.Path(db_url[10:]).with_name(pathlib.Path(db_url[10:]).name + ".lock"), "a") as f:
+        path = pathlib.Path(db_url[10:])
+        with open(path.with_name(f".{path.name}.lock"), "a") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             yield
     elif db_url.startswith("postgresql"):
