@@ -84,3 +84,11 @@ def test_two_assignments_graded_into_one_database_at_once_match_sqlite(tmp_path,
     assert on_server == gradebook_rows(f"sqlite:///{tmp_path / 'both.db'}")[0]
     assert ("toy_a", "ann", "test_double", 2.0, None, None, False) in on_server
     assert ("toy_b", "ben", "test_double", 0.0, None, None, False) in on_server
+
+
+def test_without_the_server_programs_the_tests_fail_saying_how_to_install_them(monkeypatch):
+    import postgres_server
+
+    monkeypatch.setattr(postgres_server.glob, "glob", lambda pattern: [])
+    with pytest.raises(RuntimeError, match=r"not installed under /usr/lib/postgresql/\*/bin.*apt-get install postgresql"):
+        postgres_server.server_bin()
