@@ -83,7 +83,7 @@ def snapshot(out):
             if p.is_file() and not p.name.startswith(".") and ".staging-" not in str(p)}
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
 def test_a_run_killed_half_way_leaves_the_previous_results_byte_for_byte(tmp_path, sig):
     notebooks, submissions, released = make_toy_submissions(
         tmp_path, {"ann": (RIGHT, "Because."), "ben": (WRONG, "No idea.")})
