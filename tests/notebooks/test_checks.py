@@ -256,3 +256,40 @@ def test_check_parameters():
     fails(lambda: checks.check_parameters("weights", [np.eye(2)], expected), "Wrong length")
     fails(lambda: checks.check_parameters("weights", [np.eye(2), np.ones(2)], expected, labels=["W", "b"]),
           "Wrong value in b")
+
+
+# -- safe_call: the test's hint, and advice that fits the function -----------------------------------
+
+def test_safe_call_shows_the_error_and_the_tests_hint():
+    def accuracy(p, labels):
+        return np.mean(np.argmax(p, axis=2) == labels)
+    msg = fails(lambda: checks.safe_call(accuracy, "accuracy", (np.eye(3), np.arange(3)),
+                                         hint="np.argmax along axis 1"),
+                "Error in accuracy", "AxisError", "np.argmax along axis 1")
+    assert "in accuracy, line" in msg  # where, in the student's function (not inside NumPy)
+    # without a hint the message still says what happened, and every old call still works
+    fails(lambda: checks.safe_call(accuracy, "accuracy", (np.eye(3), np.arange(3))), "Error in accuracy", "AxisError")
+    fails(lambda: checks.safe_call(accuracy, "accuracy", (np.eye(3), np.arange(3)), checks.DEFAULT_FORBIDDEN,
+                                   checks.DEFAULT_ALLOWED), "AxisError")
+
+
+def test_numerical_warning_advice_fits_the_function():
+    def global_max_softmax(z):
+        e = np.exp(z - np.max(z))
+        return e / e.sum(axis=-1, keepdims=True)
+    z = np.array([[1000.0, 1001.0], [-1000.0, -999.0]])
+    generic = fails(lambda: checks.safe_call(global_max_softmax, "softmax", (z,)), "Numerical warning in softmax")
+    assert "np.abs(z)" not in generic and "exp" in generic  # no sigmoid recipe for softmax
+    own = fails(lambda: checks.safe_call(global_max_softmax, "softmax", (z,), hint="subtract the maximum of each row"),
+                "Numerical warning in softmax", "subtract the maximum of each row")
+    assert "np.abs(z)" not in own
+    # a check against nnkit's softmax gives softmax's advice, against nnkit's sigmoid the sigmoid recipe
+    def naive_softmax(z):
+        return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
+    fails(lambda: checks.check_activation(naive_softmax, activations.softmax, "softmax", parts="edges"),
+          "Numerical warning in softmax", "maximum of each row")
+    fails(lambda: checks.check_activation(naive_sigmoid, activations.sigmoid, "sigmoid", parts="edges"),
+          "Numerical warning in sigmoid", "np.exp(-np.abs(z))")
+    # the test's own hint wins over the function's advice
+    fails(lambda: checks.check_activation(naive_sigmoid, activations.sigmoid, "sigmoid", parts="edges",
+                                          hint="see section 2"), "see section 2")
