@@ -14,7 +14,8 @@ is a failed check, never an exception.
 Kinds of check (``params`` come from the check, at grading from the solution's run):
 
 - ``array``: ``np.allclose(received, expected, rtol, atol)`` after shape, dtype and
-  finiteness; params ``rtol, atol, check_dtype, n_samples, input, hint``.
+  finiteness; params ``rtol, atol, check_dtype, n_samples, n_outputs, input, hint`` (the
+  hint spots a sign, a transpose, a factor of n, K, nK or 2, and comes before the test's own).
 - ``shape``: the received shape equals the expected shape; params ``input, hint``.
 - ``value``: exact equality of plain values (tuples, None, booleans, integers, strings);
   params ``input, hint``.
@@ -58,6 +59,7 @@ PROBLEMS = {
     "Numerical warning": "an intermediate value overflowed, or was 0/0 or log(0)",
     "Input modified": "your function changed an input array in place: work on a copy",
     "Not implemented": "replace `raise NotImplementedError()` with your code",
+    "Not defined": "a variable the test needs is not defined: the cell that sets it must run without an error",
     "Not from scratch": "this exercise asks you to implement it yourself with NumPy",
     "Not compiled": "call model.compile(optimizer=..., loss=..., metrics=[...])",
     "Accuracy too low": "the model gets too few samples right",
@@ -142,11 +144,10 @@ def show(value) -> str:
 def message(problem, name, *, input=None, expected=None, received=None, hint=None) -> str:
     """``<problem> in <name>.`` followed by the details given, one per line."""
     lines = [f"{problem} in {name}."]
-    for label, value in (("input", input), ("expected", expected), ("received", received)):
-        if value is not None:
-            lines.append(f"  {label + ':':10}{value if isinstance(value, str) else show(value)}")
-    if hint:
-        lines.append(f"  hint:     {hint}")
+    for label, value in (("input", input), ("expected", expected), ("received", received), ("hint", hint)):
+        if value is not None and (label != "hint" or value):
+            shown = value if isinstance(value, str) else show(value)
+            lines.append(f"  {label + ':':10}" + shown.replace("\n", "\n" + " " * 12))  # continuation lines indented
     return "\n".join(lines)
 
 
@@ -171,21 +172,48 @@ def text(value) -> str | None:
     return None if value is None else str(value)[:MAX_TEXT]
 
 
-def hint_for(received: np.ndarray, expected: np.ndarray, n_samples=None) -> str | None:
-    """Guess the usual mistake behind a wrong value: sign, a factor of n, a transpose."""
+def hint_for(received: np.ndarray, expected: np.ndarray, n_samples=None, n_outputs=None) -> str | None:
+    """Guess the usual mistake behind a wrong value: a sign, a transpose, a factor of n (samples),
+    K (outputs), nK or 2. A factor that more than one of them explains is said to be ambiguous."""
     r, e = received.astype(np.float64), expected.astype(np.float64)
-    if r.shape != e.shape:
+    if r.shape != e.shape or not np.any(np.abs(e) > 1e-8):
         return None
-    if np.allclose(r, -e, rtol=1e-5, atol=1e-8) and np.any(np.abs(e) > 1e-8):
+    close = lambda a, b: np.allclose(a, b, rtol=1e-5, atol=1e-8)  # noqa: E731
+    if close(r, -e):
         return "every value has the wrong sign"
-    if n_samples and n_samples > 1:
-        if np.allclose(r, e * n_samples, rtol=1e-5, atol=1e-8):
-            return f"off by a factor of n = {n_samples}: did you sum over the samples instead of averaging (1/n)?"
-        if np.allclose(r * n_samples, e, rtol=1e-5, atol=1e-8):
-            return f"off by a factor of 1/n = 1/{n_samples}: did you divide by n twice, or average where a sum is needed?"
-    if np.allclose(r, 2 * e, rtol=1e-5, atol=1e-8) or np.allclose(2 * r, e, rtol=1e-5, atol=1e-8):
-        return "off by a factor of 2"
+    if e.ndim == 2 and e.shape[0] == e.shape[1] > 1 and close(r, e.T):
+        return "this is the transpose of the expected matrix: rows and columns swapped (W.T)?"
+    n, k = (int(x) if isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x > 1 else None
+            for x in (n_samples, n_outputs))
+    factors = {}  # factor -> what it could be
+    for value, label in ((n, "n"), (k, "K"), (n * k if n and k else None, "nK"), (2, "2")):
+        if value:
+            factors.setdefault(value, []).append(label)
+    for factor, labels in sorted(factors.items(), reverse=True):
+        for too_large, ratio in ((True, factor), (False, 1.0 / factor)):
+            if close(r, e * ratio):
+                return _factor_hint(factor, labels, too_large)
     return None
+
+
+_FACTOR_CAUSES = {  # label -> (when the result is too large, when it is too small)
+    "n": ("sum over the samples instead of averaging (1/n)", "divide by n twice, or average where a sum is needed"),
+    "K": ("sum over the K outputs instead of averaging (1/K)", "divide by K twice"),
+    "nK": ("sum over samples and outputs instead of averaging (1/(nK))", "divide by nK twice"),
+    "2": ("multiply by 2 once too often", "leave out a factor 2 (e.g. of a square's derivative, d/dx x^2 = 2x)"),
+}
+
+
+def _factor_hint(factor: int, labels: list, too_large: bool) -> str:
+    """ "off by a factor of n = 20: did you ...?" (too small: "1/n = 1/20"), naming every cause that fits."""
+    symbols = [label for label in labels if label != "2"]
+    if too_large:
+        shown = " = ".join([*symbols, str(factor)])
+    else:
+        shown = " = ".join([*(f"1/({s})" if len(s) > 1 else f"1/{s}" for s in symbols), f"1/{factor}"])
+    causes = "; or ".join(_FACTOR_CAUSES[label][0 if too_large else 1] for label in labels)
+    hint = f"off by a factor of {shown}: did you {causes}?"
+    return hint + (" (this test cannot tell them apart: check each)" if len(labels) > 1 else "")
 
 
 def relative_error(analytic, numeric) -> float:
@@ -227,8 +255,9 @@ def _array(name, received, expected, p):
         return message("Wrong shape", name, input=shown_input, expected=f"shape {want.shape}",
                        received=f"shape {got.shape}{extra}", hint=hint)
     if p.get("check_dtype", True) and want.dtype.kind == "f" and got.dtype.kind != "f":
-        return message("Wrong dtype", name, input=shown_input, expected=f"floats (dtype {want.dtype})",
-                       received=f"dtype {got.dtype}",
+        kind = "booleans" if got.dtype.kind == "b" else "integers"
+        return message("Wrong dtype", name, input=shown_input, expected="floats (any float dtype: float64, float32, ...)",
+                       received=f"{kind} (dtype {got.dtype})",
                        hint="convert with .astype(float), or compute with floats (1.0, not 1)")
     g, w = got.astype(np.float64), want.astype(np.float64)
     if want.dtype.kind == "f" and not np.all(np.isfinite(g)):
@@ -242,9 +271,9 @@ def _array(name, received, expected, p):
         diff[~np.isfinite(diff)] = np.inf
         worst = np.unravel_index(np.argmax(diff), diff.shape) if diff.ndim else ()
         where = f"; largest difference {diff[worst]:.3g} at index {tuple(int(i) for i in worst)}" if g.ndim else ""
-        n = p.get("n_samples")
+        guess = hint_for(got, want, p.get("n_samples"), p.get("n_outputs"))
         return message("Wrong value", name, input=shown_input, expected=want, received=got,
-                       hint=hint_for(got, want, int(n) if type(n) is int else None) or hint
+                       hint="; ".join(h for h in (guess, hint) if h)
                        or f"values differ beyond the tolerance rtol={rtol:g}, atol={atol:g}{where}")
     return None
 
@@ -300,8 +329,7 @@ def _gradient(name, received, expected, p):
         return message("Not finite", name, expected=numeric, received=got, hint="look for overflow in exp or log(0)")
     error = relative_error(got, numeric)
     if not error <= tol:
-        n = p.get("n_samples")
-        guess = hint_for(got, numeric, int(n) if type(n) is int else None)
+        guess = hint_for(got, numeric, p.get("n_samples"), p.get("n_outputs"))
         return message("Wrong gradient", name, expected=numeric, received=got,
                        hint=f"relative error {error:.2e} > {tol:.0e}; " + (guess or "above 1e-2 the formula is wrong "
                             "(a sign, a missing 1/n, a transpose or the wrong axis in a sum)"))
@@ -346,10 +374,31 @@ def _curve(name, received, expected, p):
     factor = float(p["min_decrease"])
     if not g[-1] <= factor * g[0]:
         return message("Loss did not decrease", name, expected=f"last loss \u2264 {factor:g} \u00d7 first = "
-                       f"{factor * g[0]:.4g}", received=f"first {g[0]:.4g}, last {g[-1]:.4g}",
-                       hint="check the sign of the update (w -= lr * gradient), the learning rate, "
-                            "and the functions the training loop calls")
+                       f"{factor * g[0]:.4g}", received=f"first {g[0]:.4g}, last {g[-1]:.4g}{_trend(g)}",
+                       hint=_curve_hint(g))
     return None
+
+
+def _trend(losses: np.ndarray) -> str:
+    """How a loss curve moved: "; it rose at every epoch", "; it rose at 7 of 9 epochs", or ""."""
+    steps = np.diff(losses)
+    rose = int(np.sum(steps > 0))
+    if rose == len(steps):
+        return "; it rose at every epoch"
+    return f"; it rose at {rose} of {len(steps)} epochs" if rose > len(steps) // 2 else ""
+
+
+def _curve_hint(losses: np.ndarray) -> str:
+    """What to look at when a loss curve does not go down enough: a loss that rises points at the update's sign."""
+    steps = np.diff(losses)
+    if np.all(steps > 0):
+        return ("the loss rose at every epoch: a wrong sign in the update step? (w = w - lr * gradient, and the "
+                "gradient of the loss, not of its negative)")
+    if losses[-1] > losses[0]:
+        return ("the loss ended higher than it started: a wrong sign in the update step, or a learning rate so large "
+                "that each step overshoots")
+    return ("the loss went down, but not enough: check the gradient's scale (a missing 1/n), the learning rate, "
+            "and the functions the training loop calls")
 
 
 # Share of a distribution with standard deviation 1 that lies beyond 1 and 2 standard deviations.

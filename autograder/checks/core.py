@@ -10,6 +10,7 @@ import numpy as np
 from .. import verdicts
 from ..records import GRADING, REFERENCE, emit
 from ..verdicts import encode, show
+from .cell import say
 
 __all__ = ["CheckFailure", "WITHHELD", "conclude", "fail", "show", "as_answer", "check_array", "check_value",
            "relative_error", "passed"]
@@ -79,20 +80,21 @@ def as_answer(name, received, input=None):
 
 
 def check_array(name, received, expected, rtol=1e-6, atol=1e-9, *, input=None, hint=None, n_samples=None,
-                check_dtype=True):
+                check_dtype=True, n_outputs=None):
     """Check that ``received`` has the shape, kind of dtype and values of ``expected``.
 
     Scalars are 0-d arrays: a loss must return a number, not an array of
     shape ``(1,)``.  With ``check_dtype``, a float result must be a float
     array (an integer or boolean array fails with "Wrong dtype").  Values
     are compared with ``np.allclose(received, expected, rtol, atol)``.
-    ``n_samples`` lets the hint spot a missing or extra ``1/n``.
+    ``n_samples`` and ``n_outputs`` let the hint spot a missing or extra ``1/n``, ``1/K``
+    or ``1/(nK)`` (and say when the test's sizes cannot tell them apart, n = K = 2).
     Returns the received value (as an array when it is one).
     """
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     got = encode(received)
     conclude("array", name, got, None if GRADING else encode(expected), rtol=float(rtol), atol=float(atol),
-             input=text(input), hint=hint, n_samples=n_samples, check_dtype=bool(check_dtype))
+             input=text(input), hint=hint, n_samples=n_samples, n_outputs=n_outputs, check_dtype=bool(check_dtype))
     return np.asarray(received) if "array" in got else received
 
 
@@ -108,7 +110,8 @@ relative_error = verdicts.relative_error
 
 
 def passed(name, count=None, verbose=True):
-    """Print the one line a student sees when a check passes; it never claims the hidden tests ran."""
+    """Print the one line a student sees when a check passes ("✓ relu: 5 checks passed"), once the cell has
+    run without a failure (:mod:`autograder.checks.cell`); it never claims the hidden tests ran."""
     if verbose:
-        what = f"{count} checks passed" if count is not None else "checks passed"
-        print(f"\u2713 {name}: {what} (hidden tests will also run at grading)")
+        what = "checks passed" if count is None else f"{count} check{'s' * (count != 1)} passed"
+        say(f"\u2713 {name}: {what}")

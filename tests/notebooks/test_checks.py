@@ -40,8 +40,17 @@ def test_activation_correct_passes_and_says_hidden_tests_run(capsys):
     checks.check_activation(stable_sigmoid, activations.sigmoid, "sigmoid")
     checks.check_activation(lambda z: np.maximum(z, 0.0), activations.relu, "relu")
     out = capsys.readouterr().out
-    assert "\u2713 sigmoid" in out and "hidden tests will also run at grading" in out
+    assert "\u2713 sigmoid: 6 checks passed" in out and "hidden tests will also run at grading" in out
     assert "all tests passed" not in out.lower()
+
+
+def test_passed_counts_in_words(capsys):
+    checks.passed("one", 1)
+    checks.passed("two", 2)
+    checks.passed("some")
+    assert capsys.readouterr().out.splitlines() == [
+        f"\u2713 {what} (hidden tests will also run at grading)"
+        for what in ("one: 1 check passed", "two: 2 checks passed", "some: checks passed")]
 
 
 def test_unstable_sigmoid_fails_at_large_negative_z():
@@ -245,9 +254,22 @@ def test_check_model_accuracy_and_loss_curve(capsys):
     fails(lambda: checks.check_model_accuracy(np.array([1, 1, 1, 1, 0]), y, 0.8), "Accuracy too low", "40.0%")
     fails(lambda: checks.check_model_accuracy(np.array([0.2, 0.9, 0.8, 0.1, 0.7]), y, 0.8), "probabilities")
     fails(lambda: checks.check_model_accuracy(np.zeros(4), y, 0.8), "Wrong shape")
-    checks.check_loss_curve([0.7, 0.4, 0.2], length=3)
+    checks.check_loss_curve(np.linspace(0.7, 0.2, 1500), length=1500)
+    assert "1 check passed" in capsys.readouterr().out  # a curve is one check, not one per epoch
     fails(lambda: checks.check_loss_curve([0.7, 0.8, 0.9]), "Loss did not decrease")
     fails(lambda: checks.check_loss_curve([0.7, np.nan]), "Not finite")
+
+
+def test_a_rising_loss_curve_says_so():
+    rising = 0.69 * np.exp(np.linspace(0.0, 4.0, 20))  # a wrong sign in the update: uphill at every step
+    fails(lambda: checks.check_loss_curve(rising, "the loss curve"), "Loss did not decrease in the loss curve",
+          "the loss rose at every epoch: a wrong sign in the update step?", "it rose at every epoch")
+    zigzag = np.array([0.7, 0.9, 0.8, 1.2, 1.1, 1.5])  # ends higher, not every step up: sign or learning rate
+    msg = fails(lambda: checks.check_loss_curve(zigzag), "ended higher than it started", "learning rate")
+    assert "every epoch" not in msg
+    slow = np.linspace(0.7, 0.6, 10)  # down, but not enough
+    msg = fails(lambda: checks.check_loss_curve(slow), "went down, but not enough")
+    assert "sign" not in msg
 
 
 def test_check_parameters():
