@@ -17,7 +17,8 @@ the solution's code (the source notebook's cell, its ``### BEGIN/END SOLUTION`` 
 the mistake's cell mutated. All of an assignment's submissions are graded in one ``autograder
 grade`` run (sandbox on); then, per mistake: every item of ``fails`` scores 0, every other
 automatic item keeps its full points (one mistake, one penalty), and the feedback message of
-``fails[0]`` contains ``says`` (case-insensitive): the hint that names the mistake, not a generic one.
+``fails[0]`` (the first of them in the notebook) contains ``says`` (case-insensitive): the hint that
+names the mistake, not a generic one.
 """
 from __future__ import annotations
 
@@ -148,6 +149,10 @@ def problems(run: Run, mistake: Mistake) -> list[str]:
     unknown = [gid for gid in mistake.fails if gid not in run.items]
     if unknown:
         return [f"fails names cells that are not automatic test cells: {unknown}"]
+    first = next(gid for gid in run.items if gid in mistake.fails)
+    if mistake.fails[0] != first:
+        found.append(f"fails starts with {mistake.fails[0]}, but {first} comes first in the notebook: its "
+                     "message is the one the student reads first")
     if not row["status"].startswith("ok"):
         found.append(f"status {row['status']!r}")
     for gid, points in run.items.items():
