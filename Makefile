@@ -1,12 +1,13 @@
 # `make test` and `make book` work on a fresh clone: they create .venv and install what is needed.
-# `make test` also needs three system packages, installed by `make system-packages` when missing.
+# `make test` also needs four system packages, installed by `make system-packages` when missing.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 # What the tests need from the system, as program=Debian package: the autograder's sandbox (bwrap),
-# the browser that tests/book opens the book in (at the path the tests use), and npm for axe-core.
-SYSTEM_NEEDS := bwrap=bubblewrap /usr/bin/chromium=chromium npm=npm
+# the browser that tests/book opens the book in (at the path the tests use), npm for axe-core, and
+# PostgreSQL's server (a glob: Debian's folder is versioned) that tests/autograder start for --db.
+SYSTEM_NEEDS := bwrap=bubblewrap /usr/bin/chromium=chromium npm=npm /usr/lib/postgresql/*/bin/initdb=postgresql
 AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: install test book bench clean system-packages
@@ -32,7 +33,7 @@ $(AXE): package.json package-lock.json | system-packages
 # one apt-get install); anywhere else make stops with the command to run.
 system-packages:
 	@missing=""; \
-	for need in $(SYSTEM_NEEDS); do command -v "$${need%%=*}" >/dev/null 2>&1 || missing="$$missing $${need#*=}"; done; \
+	for need in $(SYSTEM_NEEDS); do set -- $${need%%=*}; command -v "$$1" >/dev/null 2>&1 || missing="$$missing $${need#*=}"; done; \
 	[ -z "$$missing" ] && exit 0; \
 	install="apt-get install -y --no-install-recommends$$missing"; \
 	if ! command -v apt-get >/dev/null 2>&1; then \

@@ -230,8 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"autograder: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\nautograder: interrupted; the students graded so far are in the gradebook, "
-              "grades.csv was not updated", file=sys.stderr)
+        print("\nautograder: interrupted; grades.csv, the feedback and a SQLite gradebook are the previous "
+              "run's (a server database keeps the students recorded before the interrupt, each one whole)", file=sys.stderr)
         return 130
     except Exception as exc:  # nbgrader's and our own failures: one clear line, no traceback
         from nbgrader.converters.base import NbGraderException

@@ -18,7 +18,7 @@ that fails is reported and never given a student.
 Faults: a worker that dies mid-task loses nothing, the scheduler runs its tasks again
 elsewhere; a submission that killed ``distributed.scheduler.allowed-failures`` + 1 workers
 (Dask's default: 3 + 1) is ``error: …`` for that student alone. Every student's result is
-taken exactly once, whatever ran twice. ``OUT/logs/cluster.log`` says which worker graded whom.
+taken exactly once, whatever ran twice. ``OUT/logs/_cluster.log`` says which worker graded whom.
 """
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ class Outcome:
 
 def pack_assignment(work: pathlib.Path, assignment: str, notebook: str, source: pathlib.Path,
                     items: list[Item]) -> Assignment:
-    """The files of ``work`` (``Grader._prepare_gradebooks``'s) that grading one student reads."""
+    """The files of ``work`` (``Grader._prepare_template``'s) that grading one student reads."""
     wanted = [work / "template" / "release" / assignment / f"{notebook}.ipynb", work / "withheld" / "gradebook.db"]
     wanted += sorted(p for p in (work / "template" / "matplotlib").rglob("*") if p.is_file())
     wanted += sorted(p for p in (work / "withheld" / "source" / assignment).rglob("*")
@@ -190,7 +190,7 @@ class TaskGrader(Grader):
         self.released = nbformat.read(self.template / "release" / self.assignment / f"{self.notebook}.ipynb",
                                       as_version=4)
         self.source = nbformat.reads(assignment.source.decode(), as_version=4)
-        self.out = folder / "out"
+        self.out = self.staged = folder / "out"
         for sub in ("feedback", "logs"):
             (self.out / sub).mkdir(parents=True)
         self.graded = None
@@ -339,7 +339,7 @@ class ClusterGrader(Grader):
             futures.append(future)
             by_student[future.key] = sub
         pending, idle_since = set(futures), time.monotonic()
-        with open(self.out / "logs" / "cluster.log", "a") as log:
+        with open(self.staged / "logs" / "_cluster.log", "a") as log:
             try:
                 while pending:
                     try:
@@ -360,11 +360,11 @@ class ClusterGrader(Grader):
         student = sub.student_id
         if future.status == "finished":
             outcome: Outcome = future.result()
-            (self.out / "feedback" / f"{student}.html").write_bytes(outcome.feedback)
+            (self.staged / "feedback" / f"{student}.html").write_bytes(outcome.feedback)
             if outcome.log is not None:
-                (self.out / "logs" / f"{student}.log").write_bytes(outcome.log)
+                (self.staged / "logs" / f"{student}.log").write_bytes(outcome.log)
             else:
-                (self.out / "logs" / f"{student}.log").unlink(missing_ok=True)
+                (self.staged / "logs" / f"{student}.log").unlink(missing_ok=True)
             result = outcome.result
             print(f"{student}\t{outcome.worker}\t{outcome.seconds:.1f}s\t{result.status}", file=log, flush=True)
         else:
@@ -386,7 +386,7 @@ class ClusterGrader(Grader):
             return time.monotonic()
         if time.monotonic() - idle_since > NO_WORKER_LIMIT:
             raise InstructorError(f"no checked worker left on the cluster for {NO_WORKER_LIMIT} s; "
-                                  "the students graded so far are in the gradebook")
+                                  "nothing was written")
         return idle_since
 
 

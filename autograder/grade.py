@@ -32,7 +32,8 @@ import warnings
 
 import nbformat
 
-from . import bounded, deadlines, from_scratch, report, sandbox, scan, treecaps, validate, withhold
+from . import (bounded, deadlines, from_scratch, gradebook, outputs, report, sandbox, scan, treecaps, validate,
+               withhold)
 from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
 from .printable import spreadsheet_cell
 from .feedback import CSP_META
@@ -63,6 +64,7 @@ class Result:
     status: str  # ok, needs review: ..., timeout, error: ...
     scores: dict[str, float | None]  # grade_id -> points; None while it needs review
     notes: list[str] = dataclasses.field(default_factory=list)  # for the instructor; they change no score
+    fingerprints: dict[str, str] = dataclasses.field(default_factory=dict)  # gradebook.answer_fingerprints
 
     @property
     def score(self) -> float:
@@ -140,40 +142,68 @@ class Grader:
         else:
             print("autograder: warning: grading WITHOUT a sandbox (--no-sandbox): the students' code runs "
                   "with your rights", file=self.stream)
-        for sub in ("feedback", "logs"):
-            (self.out / sub).mkdir(parents=True, exist_ok=True)
+        with outputs.Staging(self.out) as staging, tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
+            self.staged = staging.dir  # feedback/ and logs/ of this run, published at the end
+            self.work = pathlib.Path(tmp)
+            results = self._grade_in_workers(submissions)
+            for result in results:
+                note = self.lateness[result.student_id].note if result.student_id in self.lateness else None
+                result.notes += [note] if note else []
+            with gradebook.gradebook_lock(self.db_url):
+                self._prepare_instructor_gradebook()
+                with gradebook.Recorder(self.db_url, self.assignment, per_student=not self.sqlite) as recorder:
+                    for result in results:
+                        self._record(recorder, result)
+                    self._stage_outputs(staging, results)
+            staging.publish()
+        return results
+
+    @property
+    def sqlite(self) -> bool:
+        return self.db_url.startswith("sqlite:")
+
+    def _grade_in_workers(self, submissions: list[Submission]) -> list[Result]:
         n_workers = max(1, min(self.jobs, sum(sub.error is None for sub in submissions)))
         uids, held = (treecaps.allocate_uids(n_workers) if self.sandboxed and os.geteuid() == 0
                       else ([None] * n_workers, []))
-        with tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
-            self.work = pathlib.Path(tmp)
-            workers = [sandbox.Worker(self.work / f"slot{k}", self.out / "logs" / f"_worker{k}.log", k, uids[k],
-                                      self.limits) for k in range(n_workers)]
-            try:
-                for worker in workers:  # they import nbgrader while we prepare the gradebooks
-                    worker.launch()
-                self._prepare_gradebooks()
-                for worker in workers:
-                    worker.wait_ready()
-                self.reference = self._grade_solution(workers[0])
-                results = self._grade_all(submissions, workers)
-            finally:
-                for worker in workers:
-                    worker.stop()
-                    if worker.log.exists() and not worker.log.stat().st_size:
-                        worker.log.unlink()
-                treecaps.release_uids(held)
-        for result in results:
-            note = self.lateness[result.student_id].note if result.student_id in self.lateness else None
-            result.notes += [note] if note else []
+        workers = [sandbox.Worker(self.work / f"slot{k}", self.staged / "logs" / f"_worker{k}.log", k, uids[k],
+                                  self.limits) for k in range(n_workers)]
+        try:
+            for worker in workers:  # they import nbgrader while we prepare the gradebooks
+                worker.launch()
+            self._prepare_template()
+            for worker in workers:
+                worker.wait_ready()
+            self.reference = self._grade_solution(workers[0])
+            return self._grade_all(submissions, workers)
+        finally:
+            for worker in workers:
+                worker.stop()
+                if worker.log.exists() and not worker.log.stat().st_size:
+                    worker.log.unlink()
+            treecaps.release_uids(held)
+
+    def _stage_outputs(self, staging: outputs.Staging, results: list[Result]) -> None:
+        """grades.csv, the summary and the folders as they will be published; students no longer
+        handed in (a full run) are moved aside, and the instructor is told."""
+        if self.student is not None:
+            staging.keep_others({self.student, "solution"})  # solution.log: of a failed run
+        else:
+            gone = staging.previous_students() - {r.student_id for r in results}
+            aside = staging.move_aside(gone)
+            if aside:
+                print(f"autograder: {len(gone)} student(s) no longer in {self.submissions_dir}: "
+                      f"{', '.join(sorted(gone))}; their feedback, logs and grades.csv rows were moved to {aside}/ "
+                      "(their submissions stay in the gradebook: nbgrader's Gradebook.remove_submission removes one)",
+                      file=self.stream)
         rows = self._write_csv(results)
-        report.write_summary(self.out, self.assignment, self.items, rows)
+        report.write_summary(self.staged, self.assignment, self.items, rows)
         if self.deadline:
             print(report.late_summary(rows), file=self.stream)
-        return results
 
-    def _prepare_gradebooks(self) -> None:
-        """generate_assignment once into a template gradebook (copied for each student) and once into --db."""
+    def _prepare_template(self) -> None:
+        """generate_assignment into a template gradebook (copied for each student), and into one
+        whose test cells are withheld."""
         from nbgrader.converters import GenerateAssignment
 
         self.template = make_course(self.work / "template", self.assignment, self.notebooks_dir)
@@ -183,15 +213,20 @@ class Grader:
         source = self.withheld / "source" / self.assignment / f"{self.notebook}.ipynb"
         withhold.withhold_notebook(source, source)
         run_converter(GenerateAssignment, nbgrader_config(self.withheld), assignment_id=self.assignment)
+        sandbox.copy_matplotlib_cache(self.template / "matplotlib")
+        self.released = nbformat.read(self.template / "release" / self.assignment / f"{self.notebook}.ipynb",
+                                      as_version=4)
+
+    def _prepare_instructor_gradebook(self) -> None:
+        """generate_assignment into --db (a new SQLite file: a copy of the template's, the same, sooner)."""
+        from nbgrader.converters import GenerateAssignment
+
         new_sqlite = self.db_url.startswith("sqlite:///") and not pathlib.Path(self.db_url[10:]).exists()
-        if new_sqlite:  # the same as running generate_assignment into it, a few seconds sooner
+        if new_sqlite:
             shutil.copy(self.template / "gradebook.db", self.db_url[10:])
         else:
             run_converter(GenerateAssignment, nbgrader_config(self.template, self.db_url),
                           assignment_id=self.assignment)
-        sandbox.copy_matplotlib_cache(self.template / "matplotlib")
-        self.released = nbformat.read(self.template / "release" / self.assignment / f"{self.notebook}.ipynb",
-                                      as_version=4)
 
     def _grade_solution(self, worker: sandbox.Worker) -> dict[str, list[dict]]:
         """Grade the instructor's solution: the records of every check of each test cell, expected
@@ -204,6 +239,10 @@ class Grader:
         finally:
             worker.clear_slot()
         if outcome.get("status") != "ok":
+            log = self.staged / "logs" / "solution.log"  # the run is not published: keep this log apart
+            if log.exists():
+                (self.out / "logs").mkdir(exist_ok=True)
+                shutil.copy(log, self.out / "logs" / "solution.log")
             raise InstructorError(f"the solution notebook could not be graded: {outcome.get('status')} "
                                   f"(see {self.out / 'logs' / 'solution.log'})")
         lost = {gid: "; ".join(why) for gid, why in outcome["messages"].items() if why}
@@ -213,19 +252,15 @@ class Grader:
             raise InstructorError("the solution notebook does not pass its own tests: "
                                   + "; ".join(f"{gid} ({why})" for gid, why in sorted(lost.items()))
                                   + " (every test cell must run a check of autograder.checks)")
-        (self.out / "logs" / "solution.log").unlink(missing_ok=True)  # kept only when the solution fails
+        (self.staged / "logs" / "solution.log").unlink(missing_ok=True)  # kept only when the solution fails
         return outcome["records"]
 
     def _grade_all(self, submissions: list[Submission], workers: list[sandbox.Worker]) -> list[Result]:
-        from nbgrader.api import Gradebook
-
         progress = Progress(len(submissions), self.stream)
         results = []
-        with Gradebook(self.db_url, "course") as gb:
-            for result in self._dispatch(submissions, workers):
-                self._record(gb, result)
-                results.append(result)
-                progress.update(result.student_id, result.status_line, f"{fmt(result.score)}/{fmt(self.max_score)}")
+        for result in self._dispatch(submissions, workers):
+            results.append(result)
+            progress.update(result.student_id, result.status_line, f"{fmt(result.score)}/{fmt(self.max_score)}")
         print(f"graded {len(results)} submissions in {progress.elapsed()} {self.graded_by}; "
               f"results in {self.out}/", file=self.stream)
         return sorted(results, key=lambda r: r.student_id)
@@ -255,7 +290,7 @@ class Grader:
 
     # -- one student -------------------------------------------------------------------
     def _grade_one(self, sub: Submission) -> Result:
-        (self.out / "logs" / f"{sub.student_id}.log").unlink(missing_ok=True)
+        (self.staged / "logs" / f"{sub.student_id}.log").unlink(missing_ok=True)
         try:
             result = self._failed(sub.student_id, sub.error) if sub.error else self._grade_submission(sub)
         except Exception as exc:  # a bug of ours must not stop the others either
@@ -301,7 +336,7 @@ class Grader:
         except sandbox.WorkerDied as exc:
             finished = exc
         if (course / "grading.log").exists():
-            shutil.copy(course / "grading.log", self.out / "logs" / f"{student}.log")
+            shutil.copy(course / "grading.log", self.staged / "logs" / f"{student}.log")
         tripped = worker.caps.tripped
         if finished is False:
             return {"status": f"error: the kernel was stopped: {tripped}" if tripped else "timeout"}
@@ -326,31 +361,29 @@ class Grader:
         except bounded.OverBudget as exc:
             return self._failed(student, f"error: reading the notebook {exc} (the grader's limit for checking "
                                          "a submission)")
+        fingerprints = gradebook.answer_fingerprints(repaired)
         course = self._new_course(worker, student, [], self.withheld)
         nbformat.write(repaired, course / "submitted" / student / self.assignment / notebook)
         outcome = self._run(worker, course, student, self.reference, not_from_scratch)
         if outcome["status"] == "timeout":
-            return self._failed(student, "timeout", f"grading took longer than {self.timeout} s")
+            return self._failed(student, "timeout", f"grading took longer than {self.timeout} s", fingerprints)
         if outcome["status"] != "ok":
-            return self._failed(student, outcome["status"])
-        (self.out / "logs" / f"{student}.log").unlink(missing_ok=True)
+            return self._failed(student, outcome["status"], fingerprints=fingerprints)
+        (self.staged / "logs" / f"{student}.log").unlink(missing_ok=True)
         shutil.copy(course / "feedback" / student / self.assignment / f"{self.notebook}.html",
-                    self.out / "feedback" / f"{student}.html")
+                    self.staged / "feedback" / f"{student}.html")
         grades = outcome["grades"]
         scores = {item.grade_id: (None if grades[item.grade_id]["needs_manual_grade"]
                                   else grades[item.grade_id]["score"] or 0.0)
                   for item in self.items}
-        manual = {item.grade_id for item in self.items if item.manual}
-        review = [gid if gid in manual else f"{gid} (test cell missing or changed)"
-                  for gid, score in scores.items() if score is None]
         # notes for the instructor: the scores stand (they were decided on this side, autograder.scoring)
         found = [f"notebook metadata reset ({brief(notes)})"] if notes else []
         found += [f"suspicious code ({brief(findings)})"] if findings else []
         found += [f"not from scratch: {', '.join(sorted(not_from_scratch))}"] if not_from_scratch else []
-        status = f"needs review: {', '.join(review)}" if review else "ok"
-        return Result(student, status, scores, found)
+        return Result(student, self._review_status(scores, {}), scores, found, fingerprints)
 
-    def _failed(self, student: str, status: str, detail: str | None = None) -> Result:
+    def _failed(self, student: str, status: str, detail: str | None = None,
+                fingerprints: dict[str, str] | None = None) -> Result:
         """A result of 0 for a submission that could not be graded, and feedback saying why."""
         reason = detail or status.removeprefix("error: ")
         page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'>{CSP_META}"
@@ -359,27 +392,25 @@ class Grader:
                 f"<p>Your submission could not be graded: {html.escape(reason)}.</p>"
                 f"<p>Score: 0 / {fmt(self.max_score)}. Run <code>autograder check</code> on your notebook "
                 "before you submit it.</p></body></html>")
-        (self.out / "feedback" / f"{student}.html").write_text(page)
-        return Result(student, status, {item.grade_id: 0.0 for item in self.items})
+        (self.staged / "feedback" / f"{student}.html").write_text(page)
+        return Result(student, status, {item.grade_id: 0.0 for item in self.items}, fingerprints=fingerprints or {})
 
-    def _record(self, gb, result: Result) -> None:
-        """Replace the student's submission in the instructor's gradebook with this result."""
-        from nbgrader.api import MissingEntry
+    def _record(self, recorder: gradebook.Recorder, result: Result) -> None:
+        """Record the result in the instructor's gradebook; the scores, status and notes become
+        what it now holds (a grading by hand kept, or reset because the answer changed)."""
+        recorded = recorder.record(result.student_id, result.scores, result.fingerprints)
+        result.scores = {item.grade_id: recorded.scores.get(item.grade_id) for item in self.items}
+        result.notes += [f"{gid}: the answer changed after it was graded by hand ({what}); back to review"
+                         for gid, what in recorded.reset.items()]
+        if result.status == "ok" or result.status.startswith("needs review"):
+            result.status = self._review_status(result.scores, recorded.reset)
 
-        gb.update_or_create_student(result.student_id)
-        try:
-            gb.remove_submission(self.assignment, result.student_id)
-        except MissingEntry:
-            pass
-        with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy 2's autoflush warning
-            warnings.simplefilter("ignore")
-            submission = gb.add_submission(self.assignment, result.student_id)
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                score = result.scores.get(grade.name, 0.0)
-                grade.auto_score = score
-                grade.needs_manual_grade = score is None
-        gb.db.commit()
+    def _review_status(self, scores: dict[str, float | None], reset: dict[str, str]) -> str:
+        """``ok``, or ``needs review: <items>``: the items without a score yet."""
+        manual = {item.grade_id for item in self.items if item.manual}
+        review = [gid if gid in manual or gid in reset else f"{gid} (test cell missing or changed)"
+                  for gid, score in scores.items() if score is None]
+        return f"needs review: {', '.join(review)}" if review else "ok"
 
     # -- outputs ---------------------------------------------------------------------------
     def _write_csv(self, results: list[Result]) -> list[dict[str, str]]:
@@ -388,9 +419,9 @@ class Grader:
         late = list(deadlines.LATE_COLUMNS) if self.deadline else []
         columns = ["student_id", "status", "notes", "score", "max_score"] + late + [item.grade_id for item in self.items]
         rows = {}
-        path = self.out / "grades.csv"
-        if self.student is not None and path.exists():
-            with open(path, newline="") as f:
+        path = self.staged / "grades.csv"
+        if self.student is not None and (self.out / "grades.csv").exists():
+            with open(self.out / "grades.csv", newline="") as f:
                 rows = {row["student_id"]: row for row in csv.DictReader(f)}
         for r in results:
             rows[r.student_id] = {"student_id": r.student_id, "status": r.status_line, "notes": "; ".join(r.notes),

@@ -48,7 +48,7 @@ REFERENCE_PREFIX = "reference_"
 WITHHELD = ast.parse("checks.WITHHELD", mode="eval").body
 #: What computes expected values and may appear only inside a withheld argument.
 REFERENCE_MODULES = ("nnkit.activations", "nnkit.losses", "nnkit.linear", "nnkit.gradcheck", "nnkit.to_keras",
-                     "nnkit.keras_bridge", "keras.metrics")
+                     "nnkit.keras_bridge", "nnkit.metrics", "keras.metrics")
 REFERENCE_METHODS = ("loss_and_gradients", "forward")
 
 

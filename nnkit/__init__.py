@@ -10,6 +10,7 @@ Modules, one concept each:
 - :mod:`nnkit.optimizers` — gradient descent, SGD, momentum
 - :mod:`nnkit.linear` — perceptron and logistic regression
 - :mod:`nnkit.gradcheck` — numerical gradients
+- :mod:`nnkit.metrics` — confusion matrix, ROC curve, AUC, a threshold for a false-positive rate
 - :mod:`nnkit.datasets` — generated toy data sets
 - :mod:`nnkit.plot` — the course's figures (imports matplotlib)
 - :mod:`nnkit.keras_bridge` — ``to_keras`` / ``from_keras`` (imports TensorFlow)
@@ -20,7 +21,7 @@ as in Keras.
 """
 import importlib
 
-from . import activations, datasets, gradcheck, initializers, layers, linear, losses, models, optimizers
+from . import activations, datasets, gradcheck, initializers, layers, linear, losses, metrics, models, optimizers
 from .layers import Dense
 from .linear import LogisticRegression, Perceptron
 from .models import MLP, History
@@ -28,7 +29,7 @@ from .models import MLP, History
 __version__ = "0.1.0"
 
 __all__ = [
-    "activations", "losses", "initializers", "layers", "models", "optimizers", "linear", "gradcheck",
+    "activations", "losses", "initializers", "layers", "models", "optimizers", "linear", "gradcheck", "metrics",
     "datasets", "plot", "keras_bridge", "Dense", "MLP", "History", "Perceptron", "LogisticRegression",
     "to_keras", "from_keras",
 ]

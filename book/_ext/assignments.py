@@ -18,7 +18,7 @@ from sphinx.util import logging
 
 ASSIGNMENTS = (
     "01_perceptron", "02_logistic_regression", "03_backprop",
-    "04_activations", "05_regularization", "06_keras",
+    "04_activations", "05_regularization", "06_keras", "07_autoencoders",
 )
 OUT_FOLDER = "assignments"
 

@@ -6,13 +6,14 @@ import pytest
 
 import nnkit.gradcheck
 from autograder import from_scratch
-from released_notebooks import ASSIGNMENTS, cell_of, independent, source
+from released_notebooks import ASSIGNMENTS, cell_of, independent, independent_styles, source
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_the_solution_and_independent_answers_break_no_rule(assignment):
     assert from_scratch.violations(source(assignment), source(assignment)) == {}
-    assert from_scratch.violations(independent(assignment), source(assignment)) == {}
+    for style in independent_styles(assignment):
+        assert from_scratch.violations(independent(assignment, style), source(assignment)) == {}, style
 
 
 def test_the_rules_come_from_the_instructors_cells():

@@ -3,7 +3,7 @@ import nbformat
 import pytest
 
 from autograder.scan import scan_code
-from released_notebooks import ASSIGNMENTS, cell_of, independent, released, source
+from released_notebooks import ASSIGNMENTS, cell_of, independent, independent_styles, released, source
 
 ASSIGNMENT = "01_perceptron"  # its setup imports numpy as np, nnkit and autograder.checks; not os
 
@@ -24,7 +24,8 @@ def test_instructor_solutions_have_no_findings(assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_independent_answers_have_no_findings(assignment):
-    assert scan_code(independent(assignment), released(assignment)) == []
+    for style in independent_styles(assignment):
+        assert scan_code(independent(assignment, style), released(assignment)) == [], style
 
 
 @pytest.mark.parametrize("code, finding", [

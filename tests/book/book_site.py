@@ -6,12 +6,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 ASSIGNMENTS = ("01_perceptron", "02_logistic_regression", "03_backprop",
-               "04_activations", "05_regularization", "06_keras")
+               "04_activations", "05_regularization", "06_keras", "07_autoencoders")
 # which chapter links which graded notebook
 CHAPTER_OF_ASSIGNMENT = {
     "01_perceptron": "book/01_perceptron", "02_logistic_regression": "book/02_logistic_regression",
     "03_backprop": "book/03_backprop", "04_activations": "book/04_activations",
     "05_regularization": "book/05_training", "06_keras": "book/06_keras",
+    "07_autoencoders": "book/07_autoencoders",
 }
 
 

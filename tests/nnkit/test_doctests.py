@@ -5,7 +5,7 @@ import importlib
 import pytest
 
 MODULES = ["activations", "losses", "initializers", "layers", "models", "optimizers", "linear", "gradcheck",
-           "datasets", "plot", "keras_bridge"]
+           "metrics", "datasets", "plot", "keras_bridge"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -9,7 +9,7 @@ import pytest
 import nnkit
 
 MODULES = ["activations", "losses", "initializers", "layers", "models", "optimizers", "linear", "gradcheck",
-           "datasets", "plot", "keras_bridge"]
+           "metrics", "datasets", "plot", "keras_bridge"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -34,7 +34,8 @@ def test_lazy_attributes():
         nnkit.nope
 
 
-@pytest.mark.parametrize("name", ["activations", "losses", "models", "layers", "linear", "optimizers", "initializers"])
+@pytest.mark.parametrize("name", ["activations", "losses", "models", "layers", "linear", "optimizers", "initializers",
+                                  "metrics"])
 def test_maths_is_documented_with_formulas(name):
     module = importlib.import_module(f"nnkit.{name}")
     assert ".. math::" in inspect.getsource(module)

@@ -1,5 +1,5 @@
 # Answers to 02_logistic_regression written independently of the solutions: log-sum-exp sigmoid,
-# loops over samples, the lecture notes' augmented input x* = (1, x), a different shuffling.
+# loops over samples, the lecture notes' augmented input x* = (1, x), a while loop over the batches.
 # %% sigmoid
 def sigmoid(z):
     # sigma(z) = exp(-log(1 + e^{-z})); logaddexp never overflows and the exponent is <= 0
@@ -42,12 +42,11 @@ def gradient_descent(X, y, lr=0.1, epochs=100):
 # %% sgd
 def sgd(X, y, lr=0.1, epochs=10, batch_size=16, seed=0):
     generator = np.random.default_rng(seed)
-    idx = np.arange(len(y))
     w = np.zeros(X.shape[1])
     b = 0.0
     history = []
     for epoch in range(epochs):
-        generator.shuffle(idx)
+        idx = generator.permutation(len(y))
         i = 0
         while i < len(idx):
             rows = idx[i:i + batch_size]
