@@ -105,6 +105,9 @@ def main() -> None:
     for name in METHODS:
         totals = ", ".join(f"{statistics.median(r[name, size].wall for r in runs):.1f}" for size in (n, 2 * n))
         print(f"{name:<30} {per[name]:>12.2f} {60 / per[name]:>10.2f}   {totals}")
+    if min(per.values()) <= 0:
+        print("\nWARNING: a run of 2N took less than its run of N: the machine's load swamps the cost of a "
+              "submission; the ratios below mean nothing (use a larger --n, more --rounds, an idle machine)")
     print(f"\ncluster overhead per submission, 1 worker over --jobs 1: "
           f"{per['--scheduler, 1 worker'] / per['autograder grade --jobs 1']:.2f}x (goal <= 1.2)")
     print(f"2 workers over --jobs 2: {per['--scheduler, 2 workers'] / per['autograder grade --jobs 2']:.2f}x")
