@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("notebook", help="your notebook (.ipynb)")
     check.add_argument("--timeout", type=_positive, default=120, help="seconds allowed per cell (default: 120)")
     check.set_defaults(run=_check)
+
+    from .manual.cli import add_parser as add_manual_parser
+    add_manual_parser(commands)
     return parser
 
 

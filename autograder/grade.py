@@ -32,10 +32,11 @@ import warnings
 
 import nbformat
 
-from . import bounded, from_scratch, report, sandbox, scan, treecaps, validate, withhold
+from . import bounded, from_scratch, mathjax, report, sandbox, scan, treecaps, validate, withhold
 from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
 from .printable import spreadsheet_cell
 from .feedback import CSP_META
+from .manual import formgrader
 from .progress import Progress
 from .submissions import Submission, find_submissions
 
@@ -138,6 +139,8 @@ class Grader:
                   "with your rights", file=self.stream)
         for sub in ("feedback", "logs"):
             (self.out / sub).mkdir(parents=True, exist_ok=True)
+        formgrader.prepare(self.out, self.assignment, self.db_url)  # formgrader can open OUT (manual grading)
+        mathjax.install(self.out / "feedback")  # the feedback pages' maths, offline
         n_workers = max(1, min(self.jobs, sum(sub.error is None for sub in submissions)))
         uids, held = (treecaps.allocate_uids(n_workers) if self.sandboxed and os.geteuid() == 0
                       else ([None] * n_workers, []))
@@ -242,6 +245,7 @@ class Grader:
     # -- one student -------------------------------------------------------------------
     def _grade_one(self, sub: Submission) -> Result:
         (self.out / "logs" / f"{sub.student_id}.log").unlink(missing_ok=True)
+        formgrader.forget(self.out, sub.student_id, self.assignment)
         try:
             result = self._failed(sub.student_id, sub.error) if sub.error else self._grade_submission(sub)
         except Exception as exc:  # a bug of ours must not stop the others either
@@ -322,6 +326,7 @@ class Grader:
         (self.out / "logs" / f"{student}.log").unlink(missing_ok=True)
         shutil.copy(course / "feedback" / student / self.assignment / f"{self.notebook}.html",
                     self.out / "feedback" / f"{student}.html")
+        formgrader.keep(course, self.out, student, self.assignment)  # the inert graded notebook, for formgrader
         grades = outcome["grades"]
         scores = {item.grade_id: (None if grades[item.grade_id]["needs_manual_grade"]
                                   else grades[item.grade_id]["score"] or 0.0)
