@@ -5,14 +5,21 @@ A toy assignment (one function, one written answer worth 1 point) is graded once
 sandbox, for ann and ben (right code, written answers; ann's holds a script), cat (the released
 text left as it was) and dan (not a notebook); each test works on a copy of the output folder.
 formgrader is checked through nbgrader's own ``NbGraderAPI``, configured as formgrader configures
-it (``nbgrader_config.py`` in the folder its server starts in) and with formgrader's exporter."""
+it (``nbgrader_config.py`` in the folder its server starts in), and through a real Jupyter server
+started in the output folder (127.0.0.1, a token): its formgrader lists the answers, shows a
+student's notebook and takes a score."""
 import copy
 import csv
 import io
+import json
 import pathlib
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import nbformat
 import pytest
@@ -127,13 +134,53 @@ def test_formgrader_lists_the_written_answers_and_opens_the_graded_notebooks(toy
     assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in html and "Because 2x is linear." in html
 
 
-def test_a_score_given_in_formgrader_reaches_grades_csv_through_manual_report(toy):
+@pytest.fixture
+def formgrader_server(toy):
+    """A Jupyter server started in the toy's output folder, as the README says: (its URL, its token)."""
+    notebooks, out = toy
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    token = secrets.token_hex(8)
+    server = subprocess.Popen([str(pathlib.Path(sys.executable).parent / "jupyter"), "server", "--allow-root",
+                               "--no-browser", "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}"],
+                              cwd=out, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):  # importing the server's extensions takes up to a minute on a loaded machine
+            try:
+                urllib.request.urlopen(urllib.request.Request(f"{url}/api/status",
+                                                              headers={"Authorization": f"token {token}"}), timeout=5)
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield url, token
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def ask(server, path, method="GET", body=None):
+    url, token = server
+    request = urllib.request.Request(url + path, method=method, data=body and json.dumps(body).encode(),
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        text = response.read().decode()
+    return json.loads(text) if path.startswith("/formgrader/api/") else text
+
+
+def test_a_score_given_in_formgrader_reaches_grades_csv_through_manual_report(toy, formgrader_server):
     notebooks, out = toy
     assert grades(out)["ann"]["status"] == "needs review: answer_why" and grades(out)["ann"]["answer_why"] == ""
-    with answers.gradebook(out) as gb:  # what formgrader's GradeHandler.put does
-        grade = gb.find_grade("answer_why", "toy", "toy", "ann")
-        grade.manual_score, grade.needs_manual_grade = 1.0, False
-        gb.db.commit()
+    assert [a["name"] for a in ask(formgrader_server, "/formgrader/api/assignments")] == ["toy"]
+    listed = {s["student"]: s["id"] for s in ask(formgrader_server, "/formgrader/api/submitted_notebooks/toy/toy")}
+    assert sorted(listed) == ["ann", "ben", "cat"]
+    page = ask(formgrader_server, f"/formgrader/submissions/{listed['ann']}/")  # what the grader sees
+    assert "Because 2x is linear. &lt;script&gt;" in page
+    grade = next(g for g in ask(formgrader_server, f"/formgrader/api/grades?submission_id={listed['ann']}")
+                 if g["name"] == "answer_why")
+    ask(formgrader_server, f"/formgrader/api/grade/{grade['id']}", "PUT", {"manual_score": 1})
+    with answers.gradebook(out) as gb:
         assert refresh.refresh_grades(out, "toy", gb, notebooks) == 1
     row = grades(out)["ann"]
     assert (row["status"], row["score"], row["answer_why"], row["test_double"]) == ("ok", "3", "1", "2")
