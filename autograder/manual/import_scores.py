@@ -80,15 +80,21 @@ def _read(path: pathlib.Path) -> tuple[list[tuple[int, dict[str, str]]], str]:
     if not path.is_file():
         raise InstructorError(f"no such file: {path}")
     with open(path, newline="", encoding="utf-8-sig") as f:  # a spreadsheet may add a byte-order mark
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
-        id_columns = [c for c in ("student_id", "key") if c in header]
-        missing = [c for c in REQUIRED if c not in header]
-        if missing or len(id_columns) != 1:
-            raise InstructorError(f"{path}: expected the columns assignment, student_id (or key), item, score, "
-                                  f"comment; found {', '.join(header) or 'none'}")
-        rows = [(reader.line_num, {k: _unprotect((v or "").strip()) for k, v in row.items() if k})
-                for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))]
+        try:
+            return _rows(path, csv.DictReader(f))
+        except UnicodeDecodeError as exc:
+            raise InstructorError(f"{path} is not UTF-8 text ({exc.reason}): save it as CSV in UTF-8") from None
+
+
+def _rows(path: pathlib.Path, reader: csv.DictReader) -> tuple[list[tuple[int, dict[str, str]]], str]:
+    header = reader.fieldnames or []
+    id_columns = [c for c in ("student_id", "key") if c in header]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing or len(id_columns) != 1:
+        raise InstructorError(f"{path}: expected the columns assignment, student_id (or key), item, score, "
+                              f"comment; found {', '.join(header) or 'none'}")
+    rows = [(reader.line_num, {k: _unprotect((v or "").strip()) for k, v in row.items() if k})
+            for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))]
     return rows, id_columns[0]
 
 

@@ -195,7 +195,7 @@ def test_a_regraded_student_whose_notebook_cannot_be_graded_leaves_formgrader(to
     Grader("toy", submissions, out_dir=out, jobs=1, timeout=60, notebooks_dir=notebooks, stream=io.StringIO(),
            sandboxed=False, student="ann").run()
     assert not (out / "autograded" / "ann").exists() or not any((out / "autograded" / "ann").rglob("*.ipynb"))
-    assert [s["student"] for s in formgrader_api(out, monkeypatch).get_notebook_submissions("toy", "toy")] == [
+    assert sorted(s["student"] for s in formgrader_api(out, monkeypatch).get_notebook_submissions("toy", "toy")) == [
         "ben", "cat"]
 
 
@@ -310,6 +310,9 @@ def test_import_refuses_a_file_that_is_not_a_filled_in_export(toy):
     with pytest.raises(InstructorError, match="expected the rows of one assignment, found 'other', 'toy'"):
         import_scores(write_scores(out / "x.csv", [["toy", "ann", "answer_why", "1", "1", ""],
                                                    ["other", "ann", "answer_why", "1", "1", ""]]), out, notebooks)
+    (out / "latin1.csv").write_bytes(",".join(HEADER).encode() + "\ntoy,ann,answer_why,1,1,très bien\n".encode("latin-1"))
+    with pytest.raises(InstructorError, match="latin1.csv is not UTF-8 text .*save it as CSV in UTF-8"):
+        import_scores(out / "latin1.csv", out, notebooks)
     with pytest.raises(InstructorError, match="nbgrader_config.py not found: grade the assignment into"):
         export("toy", out.parent / "never_graded", notebooks_dir=notebooks)
 
