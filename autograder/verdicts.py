@@ -58,6 +58,7 @@ PROBLEMS = {
     "Numerical warning": "an intermediate value overflowed, or was 0/0 or log(0)",
     "Input modified": "your function changed an input array in place: work on a copy",
     "Not implemented": "replace `raise NotImplementedError()` with your code",
+    "Not defined": "a variable the test needs is not defined: the cell that sets it must run without an error",
     "Not from scratch": "this exercise asks you to implement it yourself with NumPy",
     "Not compiled": "call model.compile(optimizer=..., loss=..., metrics=[...])",
     "Accuracy too low": "the model gets too few samples right",
@@ -142,11 +143,10 @@ def show(value) -> str:
 def message(problem, name, *, input=None, expected=None, received=None, hint=None) -> str:
     """``<problem> in <name>.`` followed by the details given, one per line."""
     lines = [f"{problem} in {name}."]
-    for label, value in (("input", input), ("expected", expected), ("received", received)):
-        if value is not None:
-            lines.append(f"  {label + ':':10}{value if isinstance(value, str) else show(value)}")
-    if hint:
-        lines.append(f"  hint:     {hint}")
+    for label, value in (("input", input), ("expected", expected), ("received", received), ("hint", hint)):
+        if value is not None and (label != "hint" or value):
+            shown = value if isinstance(value, str) else show(value)
+            lines.append(f"  {label + ':':10}" + shown.replace("\n", "\n" + " " * 12))  # continuation lines indented
     return "\n".join(lines)
 
 
@@ -227,8 +227,9 @@ def _array(name, received, expected, p):
         return message("Wrong shape", name, input=shown_input, expected=f"shape {want.shape}",
                        received=f"shape {got.shape}{extra}", hint=hint)
     if p.get("check_dtype", True) and want.dtype.kind == "f" and got.dtype.kind != "f":
-        return message("Wrong dtype", name, input=shown_input, expected=f"floats (dtype {want.dtype})",
-                       received=f"dtype {got.dtype}",
+        kind = "booleans" if got.dtype.kind == "b" else "integers"
+        return message("Wrong dtype", name, input=shown_input, expected="floats (any float dtype: float64, float32, ...)",
+                       received=f"{kind} (dtype {got.dtype})",
                        hint="convert with .astype(float), or compute with floats (1.0, not 1)")
     g, w = got.astype(np.float64), want.astype(np.float64)
     if want.dtype.kind == "f" and not np.all(np.isfinite(g)):
@@ -346,10 +347,31 @@ def _curve(name, received, expected, p):
     factor = float(p["min_decrease"])
     if not g[-1] <= factor * g[0]:
         return message("Loss did not decrease", name, expected=f"last loss \u2264 {factor:g} \u00d7 first = "
-                       f"{factor * g[0]:.4g}", received=f"first {g[0]:.4g}, last {g[-1]:.4g}",
-                       hint="check the sign of the update (w -= lr * gradient), the learning rate, "
-                            "and the functions the training loop calls")
+                       f"{factor * g[0]:.4g}", received=f"first {g[0]:.4g}, last {g[-1]:.4g}{_trend(g)}",
+                       hint=_curve_hint(g))
     return None
+
+
+def _trend(losses: np.ndarray) -> str:
+    """How a loss curve moved: "; it rose at every epoch", "; it rose at 7 of 9 epochs", or ""."""
+    steps = np.diff(losses)
+    rose = int(np.sum(steps > 0))
+    if rose == len(steps):
+        return "; it rose at every epoch"
+    return f"; it rose at {rose} of {len(steps)} epochs" if rose > len(steps) // 2 else ""
+
+
+def _curve_hint(losses: np.ndarray) -> str:
+    """What to look at when a loss curve does not go down enough: a loss that rises points at the update's sign."""
+    steps = np.diff(losses)
+    if np.all(steps > 0):
+        return ("the loss rose at every epoch: a wrong sign in the update step? (w = w - lr * gradient, and the "
+                "gradient of the loss, not of its negative)")
+    if losses[-1] > losses[0]:
+        return ("the loss ended higher than it started: a wrong sign in the update step, or a learning rate so large "
+                "that each step overshoots")
+    return ("the loss went down, but not enough: check the gradient's scale (a missing 1/n), the learning rate, "
+            "and the functions the training loop calls")
 
 
 # Share of a distribution with standard deviation 1 that lies beyond 1 and 2 standard deviations.

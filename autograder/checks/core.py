@@ -10,6 +10,7 @@ import numpy as np
 from .. import verdicts
 from ..records import GRADING, REFERENCE, emit
 from ..verdicts import encode, show
+from .cell import say
 
 __all__ = ["CheckFailure", "WITHHELD", "conclude", "fail", "show", "as_answer", "check_array", "check_value",
            "relative_error", "passed"]
@@ -108,7 +109,8 @@ relative_error = verdicts.relative_error
 
 
 def passed(name, count=None, verbose=True):
-    """Print the one line a student sees when a check passes; it never claims the hidden tests ran."""
+    """Print the one line a student sees when a check passes ("✓ relu: 5 checks passed"), once the cell has
+    run without a failure (:mod:`autograder.checks.cell`); it never claims the hidden tests ran."""
     if verbose:
-        what = f"{count} checks passed" if count is not None else "checks passed"
-        print(f"\u2713 {name}: {what} (hidden tests will also run at grading)")
+        what = "checks passed" if count is None else f"{count} check{'s' * (count != 1)} passed"
+        say(f"\u2713 {name}: {what}")

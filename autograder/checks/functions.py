@@ -4,15 +4,15 @@ Each compares the student's function with an nnkit reference on seeded
 random inputs and on edge cases, in parts a test cell can ask for one at a
 time (for partial credit): ``"shape"``, ``"values"``, ``"edges"``.
 """
-import os
-import traceback
 import warnings
 
 import numpy as np
 
 from .. import verdicts
 from ..records import GRADING
+from .cell import say
 from .core import WITHHELD, check_array, conclude, fail, passed, show, text
+from .errors import detail as _detail, where as _where
 from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, call_from_scratch
 
 __all__ = ["ALL_PARTS", "check_activation", "check_derivative", "check_loss", "check_gradient", "safe_call"]
@@ -22,14 +22,41 @@ ALL_PARTS = ("shape", "values", "edges")
 EDGE_Z = np.array([-1000.0, -710.0, -50.0, -1e-8, 0.0, 1e-8, 50.0, 710.0, 1000.0])
 
 
-def safe_call(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED):
+#: The advice for a numerical warning when the test gives no hint, by the function checked
+#: (an nnkit reference's ``name``); any other function gets :data:`NUMERICAL_ADVICE`.
+NUMERICAL_ADVICE_FOR = {
+    "sigmoid": "rewrite so that exp never sees a large positive number, e.g. with e = np.exp(-np.abs(z)) (at most "
+               "1) in both cases; note that np.where(c, a, b) computes a and b for every element",
+    "softmax": "subtract the maximum of each row before exp (z - np.max(z, axis=-1, keepdims=True)): then exp "
+               "never sees a positive number and each row's largest term is exp(0) = 1",
+    "tanh": "np.tanh never overflows; by hand, rewrite with e = np.exp(-2 * np.abs(z)) so that exp never sees a "
+            "large positive number",
+    "binary_cross_entropy": "clip the probabilities to [1e-7, 1 - 1e-7] before taking the log",
+    "categorical_cross_entropy": "clip the probabilities to [1e-7, 1 - 1e-7] before taking the log",
+}
+NUMERICAL_ADVICE = ("an intermediate value overflowed, or was 0/0 or log(0): print the intermediate values for "
+                    "this input and look at each exp, log and division (np.where(c, a, b) computes both a and b "
+                    "for every element)")
+
+
+def numerical_advice(reference):
+    """The advice :func:`safe_call` gives for a numerical warning in a function checked against ``reference``."""
+    return NUMERICAL_ADVICE_FOR.get(getattr(reference, "name", None) or getattr(reference, "__name__", None))
+
+
+def safe_call(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, hint=None, *, advice=None):
     """Call the student's ``fn(*args)`` on copies of the inputs; fail on an exception, a NumPy
     warning (overflow, division by zero, invalid value), an input changed in place (arrays, and
     arrays inside lists and tuples such as ``[(W1, b1), ...]``), or (unless ``forbidden`` is
     empty) a call into a forbidden package.  Other warnings are printed to stdout: on stderr
     nbgrader would score the test cell 0.  Callables among ``args`` run under the same watch:
     a test that passes the student a function (a loss for a numerical gradient) must give
-    one that does not call nnkit itself."""
+    one that does not call nnkit itself.
+
+    ``hint`` is the test's advice for this call (e.g. "np.argmax along axis 1"): when the
+    function raises or warns, the message shows the error and this hint.  A numerical warning
+    without one gets ``advice`` (what fits the function checked, :func:`numerical_advice`),
+    else generic advice (:data:`NUMERICAL_ADVICE`), never another function's recipe."""
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     copies = [_copy(a) for a in args]
     shown = ", ".join(show(a) for a in args)
@@ -41,17 +68,16 @@ def safe_call(fn, name, args, forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOW
                 result = call_from_scratch(fn, name, copies, forbidden, allowed)
         except AssertionError:
             raise
-        except NotImplementedError:
-            fail("Not implemented", name, hint="replace `raise NotImplementedError()` with your code")
+        except NotImplementedError as err:
+            fail("Not implemented", name, received=f"NotImplementedError{_where(err)}",
+                 hint="replace `raise NotImplementedError()` with your code")
         except (FloatingPointError, RuntimeWarning) as err:
             fail("Numerical warning", name, input=shown, received=f"{type(err).__name__}: {err}{_where(err)}",
-                 detail=_detail(err),
-                 hint="an intermediate value overflowed or was 0/0 or log(0): rewrite so that exp never "
-                      "sees a large positive number, e.g. with e = np.exp(-np.abs(z)) (at most 1) in both "
-                      "cases; note that np.where(c, a, b) computes a and b for every element")
+                 detail=_detail(err), hint=hint or advice or NUMERICAL_ADVICE)
         except Exception as err:  # the student's code crashed: say where, not a traceback into the checks
             fail("Error", name, input=shown, received=f"{type(err).__name__}: {err}{_where(err)}",
-                 hint="your function raised an exception on this input", detail=_detail(err))
+                 hint="your function raised an exception on this input" + (f"; {hint}" if hint else ""),
+                 detail=_detail(err))
     for w in caught:
         print(f"note: {name} issued a {w.category.__name__}: {w.message}")
     for original, copy in zip(args, copies):
@@ -87,26 +113,6 @@ def _first_change(original, copy):
     return None
 
 
-def _detail(err):
-    """What the grader may show of an exception raised by the student's code: its type, and the
-    function and line where it happened (never its message, which the code chose)."""
-    frames = [f for f in traceback.extract_tb(err.__traceback__) if _HERE not in f.filename]
-    where = {"function": frames[-1].name, "line": frames[-1].lineno} if frames else {}
-    return {"exception": type(err).__name__, **where}
-
-
-def _where(err):
-    """ " (at <function>, line <n>: <code>)" for the last frame of the traceback outside these checks."""
-    frames = [f for f in traceback.extract_tb(err.__traceback__) if _HERE not in f.filename]
-    if not frames:
-        return ""
-    f = frames[-1]
-    return f" (in {f.name}, line {f.lineno}: {f.line})" if f.line else f" (in {f.name}, line {f.lineno})"
-
-
-_HERE = os.path.dirname(os.path.abspath(__file__))
-
-
 def _parts(parts):
     parts = (parts,) if isinstance(parts, str) else tuple(parts)
     unknown = set(parts) - set(ALL_PARTS)
@@ -123,32 +129,32 @@ def _elementwise_inputs(seed, avoid_zero):
     return z
 
 
-def _check_elementwise(fn, expected_fn, name, parts, seed, rtol, atol, forbidden, allowed, avoid_zero):
+def _check_elementwise(fn, expected_fn, name, parts, seed, rtol, atol, forbidden, allowed, avoid_zero, hint, advice):
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     count = 0
     z = _elementwise_inputs(seed, avoid_zero)
     if "shape" in parts:
         for shaped in (z, z[0], z[:1, :1].reshape(1, 1, 1)):
-            out = safe_call(fn, name, (shaped,), forbidden, allowed)
+            out = safe_call(fn, name, (shaped,), forbidden, allowed, hint, advice=advice)
             conclude("shape", name, verdicts.encode(out), None if GRADING else list(shaped.shape),
                      input=text(shaped), hint="an element-wise function keeps the shape of its input")
             count += 1
     if "values" in parts:
         for zz in (z, np.linspace(-4.0, 4.0, 9) + (0.05 if avoid_zero else 0.0)):
-            check_array(name, safe_call(fn, name, (zz,), forbidden, allowed),
-                        WITHHELD if GRADING else expected_fn(zz), rtol, atol, input=zz)
+            check_array(name, safe_call(fn, name, (zz,), forbidden, allowed, hint, advice=advice),
+                        WITHHELD if GRADING else expected_fn(zz), rtol, atol, input=zz, hint=hint)
             count += 1
     if "edges" in parts:
         edge = EDGE_Z[np.abs(EDGE_Z) > 1e-3] if avoid_zero else EDGE_Z
-        check_array(name, safe_call(fn, name, (edge,), forbidden, allowed),
+        check_array(name, safe_call(fn, name, (edge,), forbidden, allowed, hint, advice=advice),
                     WITHHELD if GRADING else expected_fn(edge), rtol, atol,
-                    input=edge, hint="check large |z| (no overflow) and z = 0")
+                    input=edge, hint=hint or "check large |z| (no overflow) and z = 0")
         count += 1
     return count
 
 
 def check_activation(fn, reference, name=None, *, parts=ALL_PARTS, seed=0, rtol=1e-7, atol=1e-12,
-                     forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, verbose=True):
+                     forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, verbose=True, hint=None):
     """Check an activation ``fn(z)`` against ``reference`` (an nnkit activation or any function).
 
     Parts: ``"shape"`` (output shape equals input shape, for 2-D, 1-D and
@@ -156,24 +162,29 @@ def check_activation(fn, reference, name=None, *, parts=ALL_PARTS, seed=0, rtol=
     ``"edges"`` (z = ±1000, ±710, ±50, 0, ±1e-8: finite, accurate, no
     overflow warning).  Every call must also leave z unchanged and, unless
     ``forbidden=()``, not call into nnkit or another library that has it.
+    ``hint`` is the test's advice, shown when the function raises or warns; a numerical
+    warning without one gets the advice for ``reference``'s function (:data:`NUMERICAL_ADVICE_FOR`).
     """
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     name = name or getattr(fn, "__name__", "your function")
-    count = _check_elementwise(fn, reference, name, _parts(parts), seed, rtol, atol, forbidden, allowed, False)
+    count = _check_elementwise(fn, reference, name, _parts(parts), seed, rtol, atol, forbidden, allowed, False,
+                               hint, numerical_advice(reference))
     passed(name, count, verbose)
 
 
 def check_derivative(fn, reference, name=None, *, parts=ALL_PARTS, seed=0, rtol=1e-7, atol=1e-12,
-                     forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, verbose=True):
+                     forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, verbose=True, hint=None):
     """Check a derivative ``fn(z)`` against ``reference.derivative`` (or ``reference`` itself if it is a
     plain function), on inputs kept away from 0 (kinks such as ReLU's differ by convention there).
 
     The edge cases include z = ±1000, where sigmoid' and tanh' are 0 (zero gradients).
+    ``hint`` as for :func:`check_activation`.
     """
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     name = name or getattr(fn, "__name__", "your derivative")
     expected = None if GRADING else getattr(reference, "derivative", reference)
-    count = _check_elementwise(fn, expected, name, _parts(parts), seed, rtol, atol, forbidden, allowed, True)
+    count = _check_elementwise(fn, expected, name, _parts(parts), seed, rtol, atol, forbidden, allowed, True,
+                               hint, numerical_advice(reference))
     passed(name, count, verbose)
 
 
@@ -199,35 +210,37 @@ def _loss_edges(kind):
 
 
 def check_loss(fn, reference, name=None, *, kind="binary", parts=ALL_PARTS, seed=0, rtol=1e-6, atol=1e-10,
-               forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, verbose=True):
+               forbidden=DEFAULT_FORBIDDEN, allowed=DEFAULT_ALLOWED, verbose=True, hint=None):
     """Check a loss ``fn(y_true, y_pred) -> float`` (the mean over samples) against the nnkit loss ``reference``.
 
     ``kind``: ``"binary"`` (labels 0/1, probabilities), ``"categorical"``
     (one-hot rows, probability rows) or ``"regression"``.  Parts:
     ``"shape"`` (a single number), ``"values"`` (seeded random batches;
     the hint spots a missing 1/n or a flipped sign), ``"edges"`` (p = 0 and
-    p = 1: finite, clipped to [1e-7, 1 - 1e-7] as nnkit and Keras do).
+    p = 1: finite, clipped to [1e-7, 1 - 1e-7] as nnkit and Keras do).  ``hint`` as for
+    :func:`check_activation`.
     """
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     name = name or getattr(fn, "__name__", "your loss")
+    advice = numerical_advice(reference)
     parts, count = _parts(parts), 0
     y, p = _loss_inputs(kind, seed)
     shown = f"y_true={show(y)}, y_pred={show(p)}"
     if "shape" in parts:
-        out = safe_call(fn, name, (y, p), forbidden, allowed)
+        out = safe_call(fn, name, (y, p), forbidden, allowed, hint, advice=advice)
         conclude("shape", name, verdicts.encode(out), None if GRADING else [], input=shown,
                  hint="a loss is a single number: average the per-sample losses over the samples")
         count += 1
     if "values" in parts:
         for s in (seed, seed + 1):
             y, p = _loss_inputs(kind, s)
-            check_array(name, safe_call(fn, name, (y, p), forbidden, allowed),
+            check_array(name, safe_call(fn, name, (y, p), forbidden, allowed, hint, advice=advice),
                         WITHHELD if GRADING else reference(y, p), rtol, atol,
                         input=f"y_true={show(y)}, y_pred={show(p)}", n_samples=len(y))
             count += 1
     if "edges" in parts:
         y, p = _loss_edges(kind)
-        check_array(name, safe_call(fn, name, (y, p), forbidden, allowed),
+        check_array(name, safe_call(fn, name, (y, p), forbidden, allowed, hint, advice=advice),
                     WITHHELD if GRADING else reference(y, p), rtol, atol,
                     input=f"y_true={show(y)}, y_pred={show(p)}", n_samples=len(y),
                     hint="clip the probabilities to [1e-7, 1 - 1e-7] before taking the log")
@@ -261,5 +274,5 @@ def check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=
     if verbose and not GRADING:
         error = verdicts.relative_error(analytic, numeric)
         verdict = "good" if error < 1e-7 else "acceptable near a kink" if error < 1e-4 else "too large"
-        print(f"\u2713 {name}: relative error {error:.2e} (aim for < {tol:.0e}; {verdict}) "
-              "(hidden tests will also run at grading)")
+        say(f"\u2713 {name}: relative error {error:.2e} ({verdict}: the check passes below {tol:.0e}, and a correct "
+            "gradient usually reaches 1e-7 or less)")

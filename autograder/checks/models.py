@@ -3,6 +3,7 @@ import numpy as np
 
 from ..records import GRADING
 from ..verdicts import encode
+from .cell import say
 from .core import conclude, passed
 
 __all__ = ["check_model_accuracy", "check_loss_curve", "check_parameters"]
@@ -19,7 +20,7 @@ def check_model_accuracy(predictions, y, min_accuracy, name="your model", *, ver
              min_accuracy=float(min_accuracy))
     if verbose and not GRADING:
         accuracy = float(np.mean(np.asarray(predictions).reshape(-1) == np.asarray(y).reshape(-1)))
-        print(f"\u2713 {name}: accuracy {accuracy:.1%} \u2265 {min_accuracy:.0%} (hidden tests will also run at grading)")
+        say(f"\u2713 {name}: accuracy {accuracy:.1%} \u2265 {min_accuracy:.0%}")
 
 
 def check_loss_curve(curve, name="the loss curve", *, length=None, min_decrease=0.5, verbose=True):
@@ -28,7 +29,7 @@ def check_loss_curve(curve, name="the loss curve", *, length=None, min_decrease=
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     got = encode(curve)
     conclude("curve", name, got, None, length=length, min_decrease=float(min_decrease))
-    passed(name, len(got["array"]["values"]) if "array" in got else None, verbose and not GRADING)
+    passed(name, 1, verbose and not GRADING)  # a curve is one check, however many epochs it has
 
 
 def check_parameters(name, received, expected, rtol=1e-6, atol=1e-9, *, labels=None, verbose=True):

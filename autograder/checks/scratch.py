@@ -25,6 +25,7 @@ import types
 
 import numpy as np
 
+from .cell import say
 from .core import fail
 
 __all__ = ["DEFAULT_FORBIDDEN", "DEFAULT_ALLOWED", "forbidden_references", "watch_calls", "check_from_scratch"]
@@ -209,7 +210,7 @@ def check_from_scratch(fn, name=None, *, args=None, kwargs=None, forbidden=DEFAU
     else:
         result = call_from_scratch(fn, name, tuple(args or ()), forbidden, allowed, kwargs)
     if verbose:
-        print(f"\u2713 {name}: written from scratch")
+        say(f"\u2713 {name}: written from scratch")
     return result
 
 

@@ -40,8 +40,17 @@ def test_activation_correct_passes_and_says_hidden_tests_run(capsys):
     checks.check_activation(stable_sigmoid, activations.sigmoid, "sigmoid")
     checks.check_activation(lambda z: np.maximum(z, 0.0), activations.relu, "relu")
     out = capsys.readouterr().out
-    assert "\u2713 sigmoid" in out and "hidden tests will also run at grading" in out
+    assert "\u2713 sigmoid: 6 checks passed" in out and "hidden tests will also run at grading" in out
     assert "all tests passed" not in out.lower()
+
+
+def test_passed_counts_in_words(capsys):
+    checks.passed("one", 1)
+    checks.passed("two", 2)
+    checks.passed("some")
+    assert capsys.readouterr().out.splitlines() == [
+        f"\u2713 {what} (hidden tests will also run at grading)"
+        for what in ("one: 1 check passed", "two: 2 checks passed", "some: checks passed")]
 
 
 def test_unstable_sigmoid_fails_at_large_negative_z():
@@ -245,9 +254,22 @@ def test_check_model_accuracy_and_loss_curve(capsys):
     fails(lambda: checks.check_model_accuracy(np.array([1, 1, 1, 1, 0]), y, 0.8), "Accuracy too low", "40.0%")
     fails(lambda: checks.check_model_accuracy(np.array([0.2, 0.9, 0.8, 0.1, 0.7]), y, 0.8), "probabilities")
     fails(lambda: checks.check_model_accuracy(np.zeros(4), y, 0.8), "Wrong shape")
-    checks.check_loss_curve([0.7, 0.4, 0.2], length=3)
+    checks.check_loss_curve(np.linspace(0.7, 0.2, 1500), length=1500)
+    assert "1 check passed" in capsys.readouterr().out  # a curve is one check, not one per epoch
     fails(lambda: checks.check_loss_curve([0.7, 0.8, 0.9]), "Loss did not decrease")
     fails(lambda: checks.check_loss_curve([0.7, np.nan]), "Not finite")
+
+
+def test_a_rising_loss_curve_says_so():
+    rising = 0.69 * np.exp(np.linspace(0.0, 4.0, 20))  # a wrong sign in the update: uphill at every step
+    fails(lambda: checks.check_loss_curve(rising, "the loss curve"), "Loss did not decrease in the loss curve",
+          "the loss rose at every epoch: a wrong sign in the update step?", "it rose at every epoch")
+    zigzag = np.array([0.7, 0.9, 0.8, 1.2, 1.1, 1.5])  # ends higher, not every step up: sign or learning rate
+    msg = fails(lambda: checks.check_loss_curve(zigzag), "ended higher than it started", "learning rate")
+    assert "every epoch" not in msg
+    slow = np.linspace(0.7, 0.6, 10)  # down, but not enough
+    msg = fails(lambda: checks.check_loss_curve(slow), "went down, but not enough")
+    assert "sign" not in msg
 
 
 def test_check_parameters():
@@ -256,3 +278,40 @@ def test_check_parameters():
     fails(lambda: checks.check_parameters("weights", [np.eye(2)], expected), "Wrong length")
     fails(lambda: checks.check_parameters("weights", [np.eye(2), np.ones(2)], expected, labels=["W", "b"]),
           "Wrong value in b")
+
+
+# -- safe_call: the test's hint, and advice that fits the function -----------------------------------
+
+def test_safe_call_shows_the_error_and_the_tests_hint():
+    def accuracy(p, labels):
+        return np.mean(np.argmax(p, axis=2) == labels)
+    msg = fails(lambda: checks.safe_call(accuracy, "accuracy", (np.eye(3), np.arange(3)),
+                                         hint="np.argmax along axis 1"),
+                "Error in accuracy", "AxisError", "np.argmax along axis 1")
+    assert "in accuracy, line" in msg  # where, in the student's function (not inside NumPy)
+    # without a hint the message still says what happened, and every old call still works
+    fails(lambda: checks.safe_call(accuracy, "accuracy", (np.eye(3), np.arange(3))), "Error in accuracy", "AxisError")
+    fails(lambda: checks.safe_call(accuracy, "accuracy", (np.eye(3), np.arange(3)), checks.DEFAULT_FORBIDDEN,
+                                   checks.DEFAULT_ALLOWED), "AxisError")
+
+
+def test_numerical_warning_advice_fits_the_function():
+    def global_max_softmax(z):
+        e = np.exp(z - np.max(z))
+        return e / e.sum(axis=-1, keepdims=True)
+    z = np.array([[1000.0, 1001.0], [-1000.0, -999.0]])
+    generic = fails(lambda: checks.safe_call(global_max_softmax, "softmax", (z,)), "Numerical warning in softmax")
+    assert "np.abs(z)" not in generic and "exp" in generic  # no sigmoid recipe for softmax
+    own = fails(lambda: checks.safe_call(global_max_softmax, "softmax", (z,), hint="subtract the maximum of each row"),
+                "Numerical warning in softmax", "subtract the maximum of each row")
+    assert "np.abs(z)" not in own
+    # a check against nnkit's softmax gives softmax's advice, against nnkit's sigmoid the sigmoid recipe
+    def naive_softmax(z):
+        return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
+    fails(lambda: checks.check_activation(naive_softmax, activations.softmax, "softmax", parts="edges"),
+          "Numerical warning in softmax", "maximum of each row")
+    fails(lambda: checks.check_activation(naive_sigmoid, activations.sigmoid, "sigmoid", parts="edges"),
+          "Numerical warning in sigmoid", "np.exp(-np.abs(z))")
+    # the test's own hint wins over the function's advice
+    fails(lambda: checks.check_activation(naive_sigmoid, activations.sigmoid, "sigmoid", parts="edges",
+                                          hint="see section 2"), "see section 2")
