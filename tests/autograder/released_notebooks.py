@@ -15,7 +15,7 @@ from autograder.course import NOTEBOOKS_DIR, REPO_ROOT, assignment_ids, notebook
 from autograder.release import release_assignment
 
 sys.path.insert(0, str(REPO_ROOT / "tests" / "notebooks"))
-from nbgrading import fill, independent_answers  # noqa: E402
+from nbgrading import fill, independent_answers, independent_path, independent_styles  # noqa: E402,F401
 
 ASSIGNMENTS = assignment_ids()
 
@@ -36,9 +36,10 @@ def source(assignment_id: str) -> nbformat.NotebookNode:
     return nbformat.read(NOTEBOOKS_DIR / assignment_id / f"{notebook_name(assignment_id)}.ipynb", as_version=4)
 
 
-def independent(assignment_id: str) -> nbformat.NotebookNode:
-    """The student version filled with the independent answers of ``tests/notebooks/independent/``."""
-    return fill(released(assignment_id), independent_answers(assignment_id))
+def independent(assignment_id: str, style: str = "first") -> nbformat.NotebookNode:
+    """The student version filled with the independent answers of ``tests/notebooks/independent/``
+    (``style="second"``: of ``independent/second/``)."""
+    return fill(released(assignment_id), independent_answers(assignment_id, style))
 
 
 def cell_of(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:

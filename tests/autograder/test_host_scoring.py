@@ -3,8 +3,8 @@
 For each assignment of ``notebooks/``: its read-only cells follow the contract of
 ``autograder.withhold`` (nothing computes an expected value once withheld, every test cell
 runs a check), and grading, with the sandbox on, the student version filled with the
-independent answers of ``tests/notebooks/independent/`` gives every automatic point, the
-untouched student version none.
+independent answers of ``tests/notebooks/independent/`` (and with the second style of
+``independent/second/``) gives every automatic point, the untouched student version none.
 """
 import csv
 
@@ -13,7 +13,7 @@ import pytest
 
 from autograder import withhold
 from grading_helpers import grade
-from released_notebooks import ASSIGNMENTS, independent, released, source
+from released_notebooks import ASSIGNMENTS, independent, independent_path, independent_styles, released, source
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -48,10 +48,20 @@ checks.check_activation(sigmoid, nnkit.activations.sigmoid, parts="values")
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_assignment_has_a_second_style_of_independent_answers(assignment):
+    assert independent_styles(assignment) == ["first", "second"], (
+        f"expected {independent_path(assignment, 'first')} and {independent_path(assignment, 'second')}")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_independent_answers_score_in_full_and_an_untouched_notebook_nothing(assignment, tmp_path):
+    """Every style of independent answers (``independent/``, ``independent/second/``) earns every point."""
     submissions = tmp_path / "submissions"
     submissions.mkdir()
-    nbformat.write(independent(assignment), submissions / "independent.ipynb")
+    styles = independent_styles(assignment)
+    assert "first" in styles
+    for style in styles:
+        nbformat.write(independent(assignment, style), submissions / f"independent-{style}.ipynb")
     nbformat.write(released(assignment), submissions / "untouched.ipynb")
     run = grade(assignment, submissions, tmp_path / "out", "--jobs", "2", "--timeout", "600", "--cell-timeout", "180")
     assert run.returncode == 0, run.stderr
@@ -59,7 +69,9 @@ def test_independent_answers_score_in_full_and_an_untouched_notebook_nothing(ass
         rows = {row["student_id"]: row for row in csv.DictReader(f)}
     auto = [cell.metadata["nbgrader"] for cell in source(assignment).cells if withhold.is_test_cell(cell)]
     for meta in auto:
-        assert float(rows["independent"][meta["grade_id"]]) == meta["points"], (meta["grade_id"], rows["independent"])
+        for style in styles:
+            row = rows[f"independent-{style}"]
+            assert float(row[meta["grade_id"]]) == meta["points"], (style, meta["grade_id"], row)
         assert float(rows["untouched"][meta["grade_id"]]) == 0, (meta["grade_id"], rows["untouched"])
 
 

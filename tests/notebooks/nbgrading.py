@@ -26,7 +26,9 @@ grades the same answers as ``autograder grade`` does, judged on the host. A subm
 
 Independent answers live in ``tests/notebooks/independent/<id>.py``: plain Python in which a
 line ``# %% <grade_id>`` starts the code of that answer cell (read them with
-:func:`independent_answers`).
+:func:`independent_answers`). A second, deliberately different style of correct answer (Python
+loops, boolean masks, float32, lists, own helpers) lives in ``independent/second/<id>.py``, same
+format: ``independent_answers(id, style="second")``.
 """
 from __future__ import annotations
 
@@ -75,9 +77,25 @@ class Graded:
         return found
 
 
-def independent_answers(assignment_id: str) -> dict[str, str]:
-    """The answer cells of ``independent/<assignment_id>.py``: ``{grade_id: code}``."""
-    text = (INDEPENDENT_DIR / f"{assignment_id}.py").read_text()
+STYLES = {"first": INDEPENDENT_DIR, "second": INDEPENDENT_DIR / "second"}  # style -> folder of its answers
+
+
+def independent_path(assignment_id: str, style: str = "first") -> pathlib.Path:
+    """The file of an assignment's independent answers in ``style`` (one of ``STYLES``)."""
+    if style not in STYLES:
+        raise ValueError(f"unknown style of independent answers {style!r}; known: {sorted(STYLES)}")
+    return STYLES[style] / f"{assignment_id}.py"
+
+
+def independent_styles(assignment_id: str) -> list[str]:
+    """The styles of independent answers written for ``assignment_id``."""
+    return [style for style in STYLES if independent_path(assignment_id, style).exists()]
+
+
+def independent_answers(assignment_id: str, style: str = "first") -> dict[str, str]:
+    """The answer cells of ``independent/<assignment_id>.py`` (``style="second"``: of
+    ``independent/second/<assignment_id>.py``): ``{grade_id: code}``."""
+    text = independent_path(assignment_id, style).read_text()
     parts = re.split(r"^# %% (\S+)[^\n]*\n", text, flags=re.MULTILINE)
     return {grade_id: code.strip() + "\n" for grade_id, code in zip(parts[1::2], parts[2::2])}
 
