@@ -3,9 +3,9 @@ from harness import Mistake
 
 MISTAKES = [
     Mistake("softmax-global-maximum", "softmax", "np.max(z, axis=-1, keepdims=True)", "np.max(z)",
-            ["test_softmax_edges"], "maximum of each row"),
+            ["test_softmax_edges"], "each row's own maximum"),
     Mistake("softmax-no-shift", "softmax", "shifted = z - np.max(z, axis=-1, keepdims=True)", "shifted = z",
-            ["test_softmax_edges"], "maximum of each row"),
+            ["test_softmax_edges"], "each row's own maximum"),
     Mistake("tanh-derivative-without-square", "tanh_derivative", "1.0 - t * t", "1.0 - t",
             ["test_tanh_derivative_values", "test_tanh_derivative_edges"], "Wrong value"),
     Mistake("elu-derivative-forgets-alpha", "elu_derivative", "alpha * np.exp(", "np.exp(",
