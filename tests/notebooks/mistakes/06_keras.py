@@ -13,11 +13,13 @@ MISTAKES = [
             "validation_split=0.1"),
     Mistake("test-accuracy-is-the-loss", "trained_model", "test_loss, test_accuracy = ", "test_accuracy, test_loss = ",
             ["test_test_accuracy"], "second of"),
+    # an exception: the student's own run shows the cell's hint ("np.argmax along axis 1", "no transpose") with it;
+    # the graded feedback names the exception and where it happened
     Mistake("argmax-along-axis-0", "accuracy", "axis=1", "axis=0", ["test_accuracy_values", "test_accuracy_edges"],
-            "np.argmax along axis 1"),
+            "ValueError in accuracy"),
     Mistake("transposed-weights", "load_nnkit_weights", "[nnkit_layer.W, nnkit_layer.b]",
             "[nnkit_layer.W.T, nnkit_layer.b]",
-            ["test_load_nnkit_weights_predictions", "test_load_nnkit_weights_layers"], "no transpose"),
+            ["test_load_nnkit_weights_predictions", "test_load_nnkit_weights_layers"], "ValueError in load_nnkit_weights"),
     Mistake("no-layer-count-check", "load_nnkit_weights", "    if len(dense) != len(net.layers):\n", "    if False:\n",
             ["test_load_nnkit_weights_mismatch"], "before copying anything"),
 ]
