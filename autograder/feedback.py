@@ -13,7 +13,8 @@
   output is replaced by a note. ``OwnCellDisplays`` keeps those earlier outputs as they
   were when their cell ended: a later cell cannot update them through a display id;
 - the outputs that are shown have every line that quotes a hidden test line blanked
-  (nbgrader issues #917, #1363), as a last filter.
+  (nbgrader issues #917, #1363), as a last filter, and never say that hidden tests will
+  run: they have.
 
 ``InertHTMLExporter`` writes the page with a Content-Security-Policy that allows no script
 and no request (images only as ``data:``), as a second wall, and with no script element at
@@ -37,6 +38,9 @@ from .sanitize import is_test_cell, make_inert
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 REMOVED = "[hidden test source removed]"
+#: What a student's own run adds to a check's ✓ line; after grading it is no longer true, so the
+#: feedback drops it from any output it shows (a grading kernel prints no ✓ line, an older one did).
+OWN_RUN_NOTE = " (hidden tests will also run at grading)"
 AFTER_HIDDEN = ("[output not shown in the feedback: this cell ran after hidden tests, and its output could "
                 "quote them]\n")
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -114,6 +118,7 @@ class GraderFeedback(ClearHiddenTests):
             output.data["text/plain"] = self._clean(output.data["text/plain"])
 
     def _clean(self, text: str) -> str:
+        text = text.replace(OWN_RUN_NOTE, "")
         if not self._hidden:
             return text
         return "\n".join(REMOVED if any(h in ANSI.sub("", line) for h in self._hidden) else line

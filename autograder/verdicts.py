@@ -14,7 +14,8 @@ is a failed check, never an exception.
 Kinds of check (``params`` come from the check, at grading from the solution's run):
 
 - ``array``: ``np.allclose(received, expected, rtol, atol)`` after shape, dtype and
-  finiteness; params ``rtol, atol, check_dtype, n_samples, input, hint``.
+  finiteness; params ``rtol, atol, check_dtype, n_samples, n_outputs, input, hint`` (the
+  hint spots a sign, a transpose, a factor of n, K, nK or 2, and comes before the test's own).
 - ``shape``: the received shape equals the expected shape; params ``input, hint``.
 - ``value``: exact equality of plain values (tuples, None, booleans, integers, strings);
   params ``input, hint``.
@@ -171,21 +172,48 @@ def text(value) -> str | None:
     return None if value is None else str(value)[:MAX_TEXT]
 
 
-def hint_for(received: np.ndarray, expected: np.ndarray, n_samples=None) -> str | None:
-    """Guess the usual mistake behind a wrong value: sign, a factor of n, a transpose."""
+def hint_for(received: np.ndarray, expected: np.ndarray, n_samples=None, n_outputs=None) -> str | None:
+    """Guess the usual mistake behind a wrong value: a sign, a transpose, a factor of n (samples),
+    K (outputs), nK or 2. A factor that more than one of them explains is said to be ambiguous."""
     r, e = received.astype(np.float64), expected.astype(np.float64)
-    if r.shape != e.shape:
+    if r.shape != e.shape or not np.any(np.abs(e) > 1e-8):
         return None
-    if np.allclose(r, -e, rtol=1e-5, atol=1e-8) and np.any(np.abs(e) > 1e-8):
+    close = lambda a, b: np.allclose(a, b, rtol=1e-5, atol=1e-8)  # noqa: E731
+    if close(r, -e):
         return "every value has the wrong sign"
-    if n_samples and n_samples > 1:
-        if np.allclose(r, e * n_samples, rtol=1e-5, atol=1e-8):
-            return f"off by a factor of n = {n_samples}: did you sum over the samples instead of averaging (1/n)?"
-        if np.allclose(r * n_samples, e, rtol=1e-5, atol=1e-8):
-            return f"off by a factor of 1/n = 1/{n_samples}: did you divide by n twice, or average where a sum is needed?"
-    if np.allclose(r, 2 * e, rtol=1e-5, atol=1e-8) or np.allclose(2 * r, e, rtol=1e-5, atol=1e-8):
-        return "off by a factor of 2"
+    if e.ndim == 2 and e.shape[0] == e.shape[1] > 1 and close(r, e.T):
+        return "this is the transpose of the expected matrix: rows and columns swapped (W.T)?"
+    n, k = (int(x) if isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x > 1 else None
+            for x in (n_samples, n_outputs))
+    factors = {}  # factor -> what it could be
+    for value, label in ((n, "n"), (k, "K"), (n * k if n and k else None, "nK"), (2, "2")):
+        if value:
+            factors.setdefault(value, []).append(label)
+    for factor, labels in sorted(factors.items(), reverse=True):
+        for too_large, ratio in ((True, factor), (False, 1.0 / factor)):
+            if close(r, e * ratio):
+                return _factor_hint(factor, labels, too_large)
     return None
+
+
+_FACTOR_CAUSES = {  # label -> (when the result is too large, when it is too small)
+    "n": ("sum over the samples instead of averaging (1/n)", "divide by n twice, or average where a sum is needed"),
+    "K": ("sum over the K outputs instead of averaging (1/K)", "divide by K twice"),
+    "nK": ("sum over samples and outputs instead of averaging (1/(nK))", "divide by nK twice"),
+    "2": ("multiply by 2 once too often", "leave out a factor 2 (e.g. of a square's derivative, d/dx x^2 = 2x)"),
+}
+
+
+def _factor_hint(factor: int, labels: list, too_large: bool) -> str:
+    """ "off by a factor of n = 20: did you ...?" (too small: "1/n = 1/20"), naming every cause that fits."""
+    symbols = [label for label in labels if label != "2"]
+    if too_large:
+        shown = " = ".join([*symbols, str(factor)])
+    else:
+        shown = " = ".join([*(f"1/({s})" if len(s) > 1 else f"1/{s}" for s in symbols), f"1/{factor}"])
+    causes = "; or ".join(_FACTOR_CAUSES[label][0 if too_large else 1] for label in labels)
+    hint = f"off by a factor of {shown}: did you {causes}?"
+    return hint + (" (this test cannot tell them apart: check each)" if len(labels) > 1 else "")
 
 
 def relative_error(analytic, numeric) -> float:
@@ -243,9 +271,9 @@ def _array(name, received, expected, p):
         diff[~np.isfinite(diff)] = np.inf
         worst = np.unravel_index(np.argmax(diff), diff.shape) if diff.ndim else ()
         where = f"; largest difference {diff[worst]:.3g} at index {tuple(int(i) for i in worst)}" if g.ndim else ""
-        n = p.get("n_samples")
+        guess = hint_for(got, want, p.get("n_samples"), p.get("n_outputs"))
         return message("Wrong value", name, input=shown_input, expected=want, received=got,
-                       hint=hint_for(got, want, int(n) if type(n) is int else None) or hint
+                       hint="; ".join(h for h in (guess, hint) if h)
                        or f"values differ beyond the tolerance rtol={rtol:g}, atol={atol:g}{where}")
     return None
 
@@ -301,8 +329,7 @@ def _gradient(name, received, expected, p):
         return message("Not finite", name, expected=numeric, received=got, hint="look for overflow in exp or log(0)")
     error = relative_error(got, numeric)
     if not error <= tol:
-        n = p.get("n_samples")
-        guess = hint_for(got, numeric, int(n) if type(n) is int else None)
+        guess = hint_for(got, numeric, p.get("n_samples"), p.get("n_outputs"))
         return message("Wrong gradient", name, expected=numeric, received=got,
                        hint=f"relative error {error:.2e} > {tol:.0e}; " + (guess or "above 1e-2 the formula is wrong "
                             "(a sign, a missing 1/n, a transpose or the wrong axis in a sum)"))

@@ -68,8 +68,8 @@ Arrays and gradients:
 - ``check_value(name, received, expected, *, input=None, hint=None)``: exact equality of plain
   values (tuples with None, booleans, integers, strings).
 - ``check_array(name, received, expected, rtol=1e-6, atol=1e-9, *, input=None, hint=None,
-  n_samples=None, check_dtype=True)``: shape, dtype, finiteness, values; returns the array.
-- ``check_parameters(name, received_list, expected_list, rtol, atol, *, labels=None)``.
+  n_samples=None, check_dtype=True, n_outputs=None)``: shape, dtype, finiteness, values; returns the array.
+- ``check_parameters(name, received_list, expected_list, rtol, atol, *, labels=None, hint=None)``.
 - ``check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=1e-5)``:
   relative error against central differences of ``f`` at ``x`` (or against
   ``numeric``), printed with the tolerance to aim for (CS231n).

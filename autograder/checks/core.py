@@ -80,20 +80,21 @@ def as_answer(name, received, input=None):
 
 
 def check_array(name, received, expected, rtol=1e-6, atol=1e-9, *, input=None, hint=None, n_samples=None,
-                check_dtype=True):
+                check_dtype=True, n_outputs=None):
     """Check that ``received`` has the shape, kind of dtype and values of ``expected``.
 
     Scalars are 0-d arrays: a loss must return a number, not an array of
     shape ``(1,)``.  With ``check_dtype``, a float result must be a float
     array (an integer or boolean array fails with "Wrong dtype").  Values
     are compared with ``np.allclose(received, expected, rtol, atol)``.
-    ``n_samples`` lets the hint spot a missing or extra ``1/n``.
+    ``n_samples`` and ``n_outputs`` let the hint spot a missing or extra ``1/n``, ``1/K``
+    or ``1/(nK)`` (and say when the test's sizes cannot tell them apart, n = K = 2).
     Returns the received value (as an array when it is one).
     """
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     got = encode(received)
     conclude("array", name, got, None if GRADING else encode(expected), rtol=float(rtol), atol=float(atol),
-             input=text(input), hint=hint, n_samples=n_samples, check_dtype=bool(check_dtype))
+             input=text(input), hint=hint, n_samples=n_samples, n_outputs=n_outputs, check_dtype=bool(check_dtype))
     return np.asarray(received) if "array" in got else received
 
 

@@ -249,7 +249,7 @@ def check_loss(fn, reference, name=None, *, kind="binary", parts=ALL_PARTS, seed
 
 
 def check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=1e-5, n_samples=None,
-                   verbose=True):
+                   verbose=True, n_outputs=None):
     """Compare an analytic gradient with a numerical one, CS231n style, printing the relative error.
 
     Give either ``numeric`` (an array) or the scalar function ``f`` and the
@@ -257,8 +257,8 @@ def check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=
     (``x`` is perturbed in place and restored).  Fails with "Wrong shape" or
     "Wrong gradient" when the relative error :func:`relative_error` exceeds
     ``tol``: below 1e-7 is what a correct gradient reaches; use 1e-4 near
-    kinks (ReLU); above 1e-2 the gradient is wrong.  ``n_samples`` lets the
-    hint spot a missing 1/n.  Returns None (see the package docstring).
+    kinks (ReLU); above 1e-2 the gradient is wrong.  ``n_samples`` (and ``n_outputs``) let
+    the hint spot a missing 1/n (1/K).  Returns None (see the package docstring).
     """
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     want = None
@@ -270,7 +270,8 @@ def check_gradient(name, analytic, *, f=None, x=None, numeric=None, tol=1e-6, h=
                 raise ValueError("check_gradient needs numeric=..., or f=... and x=...")
             numeric = numerical_gradient(f, x, h)
         want = verdicts.encode(np.asarray(numeric, dtype=np.float64))
-    conclude("gradient", name, verdicts.encode(analytic), want, tol=float(tol), n_samples=n_samples)
+    conclude("gradient", name, verdicts.encode(analytic), want, tol=float(tol), n_samples=n_samples,
+             n_outputs=n_outputs)
     if verbose and not GRADING:
         error = verdicts.relative_error(analytic, numeric)
         verdict = "good" if error < 1e-7 else "acceptable near a kink" if error < 1e-4 else "too large"

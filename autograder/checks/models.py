@@ -32,14 +32,16 @@ def check_loss_curve(curve, name="the loss curve", *, length=None, min_decrease=
     passed(name, 1, verbose and not GRADING)  # a curve is one check, however many epochs it has
 
 
-def check_parameters(name, received, expected, rtol=1e-6, atol=1e-9, *, labels=None, verbose=True):
+def check_parameters(name, received, expected, rtol=1e-6, atol=1e-9, *, labels=None, verbose=True, hint=None):
     """Check a list or tuple of arrays (weights and biases, gradients...) entry by entry.
 
-    ``labels`` names the entries in messages (default ``name[0]``, ``name[1]``, ...).
+    ``labels`` names the entries in messages (default ``name[0]``, ``name[1]``, ...); ``hint`` is
+    the test's advice for a wrong entry (shown after any guess such as a transpose). For trained
+    parameters, run :func:`check_loss_curve` first: a loss that rose says more than a difference.
     """
     __tracebackhide__ = True  # IPython shows the student our message, not our frames
     got = {"list": [encode(r) for r in received]} if isinstance(received, (list, tuple)) else encode(received)
     want = None if GRADING else {"list": [encode(e) for e in expected]}
     conclude("parameters", name, got, want, rtol=float(rtol), atol=float(atol), check_dtype=True,
-             labels=list(labels) if labels else None)
+             labels=list(labels) if labels else None, hint=hint)
     passed(name, None if GRADING else len(expected), verbose and not GRADING)

@@ -91,6 +91,21 @@ def test_outputs_before_it_are_scrubbed_of_hidden_lines(tmp_path):
     assert nb.cells[0].outputs[0].text == "[hidden test source removed]\nbye\n"
 
 
+def test_after_grading_nothing_says_hidden_tests_will_run(tmp_path):
+    """A ✓ line of a student's own run says hidden tests will also run; the feedback comes after they ran."""
+    path = tmp_path / "messages.json"
+    path.write_text(json.dumps({"visible": ["\u2713 1 check passed"], "t": ["Wrong value in double(-3)."]}))
+    nb = graded_notebook()
+    tick = "\u2713 double: 2 checks passed (hidden tests will also run at grading)\n"
+    nb.cells[0].outputs.append(new_output("stream", name="stdout", text=tick))
+    nb.cells[1].outputs.append(new_output("stream", name="stdout", text=tick))
+    nb = GraderFeedback(messages_file=str(path), released_notebook=released_notebook(tmp_path)).preprocess(nb, {})[0]
+    page = nbformat.writes(nb)
+    assert "hidden tests will" not in page
+    assert nb.cells[0].outputs[-1].text == "\u2713 double: 2 checks passed\n"  # the rest of the line stays
+    assert nb.cells[1].outputs[0].text == "1 of 1 points\n\u2713 1 check passed\n"
+
+
 def test_everything_is_inert(tmp_path):
     nb = feedback(tmp_path, {})
     assert nb.cells[6].source.startswith("```text\n<script>")

@@ -56,6 +56,21 @@ def test_array_hints_name_the_usual_mistakes():
     assert "transpose" in verdicts.judge("array", "W", encode(np.ones((2, 3))), encode(np.ones((3, 2))), array())
 
 
+def test_hints_name_a_transpose_a_missing_1_over_k_and_say_when_they_cannot_tell():
+    W = np.array([[0.1, 0.2], [0.3, 0.4]])
+    square = verdicts.judge("array", "W1", encode(W.T), encode(W), array(hint="the notes' W maps a column: W1 = W.T"))
+    assert "transpose of the expected matrix" in square and "W1 = W.T" in square  # the test's own hint too
+    want = np.array([1.0, -2.0, 3.0, 0.5])
+    judge = lambda got, **p: verdicts.judge("array", "delta", encode(got), encode(want), array(**p))  # noqa: E731
+    assert "off by a factor of K = 3: did you sum over the K outputs" in judge(3 * want, n_samples=4, n_outputs=3)
+    assert "off by a factor of 1/(nK) = 1/12" in judge(want / 12, n_samples=4, n_outputs=3)
+    # with K = 2 a missing 1/K and a missing 2 look the same: the hint says so instead of picking one
+    both = judge(2 * want, n_samples=4, n_outputs=2)
+    assert "K = 2" in both and "1/K" in both and "multiply by 2" in both and "cannot tell them apart" in both
+    gradient = verdicts.judge("gradient", "dW", encode(3 * want), encode(want), {"tol": 1e-6, "n_outputs": 3})
+    assert "K = 3" in gradient
+
+
 @pytest.mark.parametrize("kind, received, expected, params, ok", [
     ("value", [1, None], [1, None], {}, True),
     ("value", [1, 4], [1, None], {}, False),
@@ -199,3 +214,50 @@ def test_outputs_are_cut_to_the_caps():
 def test_free_text_from_the_kernel_never_reaches_a_message(kind, received, expected, params):
     message = verdicts.judge(kind, "x", received, expected, params)
     assert message.startswith("Wrong") and "HIDDEN" not in message and "#" not in message and "<" not in message
+
+
+def test_wrong_dtype_says_which_dtypes_are_accepted():
+    message = verdicts.judge("array", "p", encode(np.array([1, 0])), encode(np.array([1.0, 0.0])), array())
+    assert "expected: floats (any float dtype: float64, float32, ...)" in message
+    assert "received: integers (dtype int64)" in message
+    assert "booleans (dtype bool)" in verdicts.judge("array", "p", encode(np.array([True])), encode([1.0]), array())
+    # as the message says: float32 is accepted where float64 is expected
+    assert verdicts.judge("array", "p", encode(np.array([1.0, 0.0], dtype=np.float32)),
+                          encode(np.array([1.0, 0.0])), array()) is None
+
+
+def test_a_loss_that_rose_at_every_epoch_is_named_on_the_host_too():
+    message = verdicts.judge("curve", "losses", encode([0.69, 1.5, 4.0, 38.5]), None, {"min_decrease": 0.8})
+    assert message.startswith("Loss did not decrease in losses.")
+    assert "first 0.69, last 38.5; it rose at every epoch" in message
+    assert "hint:     the loss rose at every epoch: a wrong sign in the update step?" in message
+
+
+def test_message_lines_stay_indented_under_their_label():
+    message = verdicts.message("Wrong value", "W", input="X of shape (2, 2)", expected=np.eye(2),
+                               received=np.zeros((2, 2)), hint="a transpose?")
+    lines = message.splitlines()
+    assert lines[0] == "Wrong value in W." and all(line.startswith("  ") for line in lines[1:])
+    assert lines[3].startswith(" " * 12) and lines[-1] == "  hint:     a transpose?"
+
+
+def test_a_missing_variable_blames_the_cell_meant_to_set_it():
+    reference = [{"kind": "value", "name": "the cell that sets history", "expected": True, "params": {}},
+                 {"kind": "curve", "name": "history.history['loss']", "expected": None, "params": {"min_decrease": 0.5}}]
+    crashed = {"kind": "failed", "problem": "Error", "name": "the cell that sets history",
+               "detail": {"exception": "ValueError", "function": "fit", "line": 2}}
+    ok, (message,) = scoring.score_cell(_cell(crashed, error="CheckFailure"), reference)
+    assert not ok and message.startswith("Error in the cell that sets history.")
+    assert "received: ValueError in fit, line 2" in message
+    assert "Not implemented" not in message and "NotImplementedError" not in message
+    stub = {"kind": "failed", "problem": "Not implemented", "name": "x", "detail": None}
+    assert "replace `raise NotImplementedError()`" in scoring.score_cell(_cell(stub), reference)[1][0]
+    never = {"kind": "failed", "problem": "Not defined", "name": "x", "detail": None}
+    assert scoring.score_cell(_cell(never), reference)[1][0].startswith("Not defined in the cell that sets history.")
+
+
+def test_host_messages_never_say_hidden_tests_will_run():
+    ok, messages = scoring.score_cell(_cell(received("array", encode([1.0, -1.0])), received("value", True)), REFERENCE)
+    assert ok and messages == ["\u2713 2 checks passed"] and "hidden" not in messages[0]
+    one = scoring.score_cell(_cell(received("array", encode([1.0, -1.0]))), REFERENCE[:1])[1]
+    assert one == ["\u2713 1 check passed"]

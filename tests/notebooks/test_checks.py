@@ -239,6 +239,7 @@ def test_check_gradient_prints_relative_error_and_catches_a_missing_one_over_n(c
     assert checks.check_gradient("dw", right, f=loss, x=w) is None  # never a number: nbgrader reads it as credit
     out = capsys.readouterr().out
     assert "relative error" in out and float(out.split("relative error ")[1].split()[0]) < 1e-7
+    assert "the check passes below 1e-06, and a correct gradient usually reaches 1e-7 or less" in out
     fails(lambda: checks.check_gradient("dw", right * len(y), f=loss, x=w), "Wrong gradient in dw", "relative error")
     fails(lambda: checks.check_gradient("dw", right * len(y), f=loss, x=w, n_samples=len(y)), "factor of n = 10")
     fails(lambda: checks.check_gradient("dw", right[:2], f=loss, x=w), "Wrong shape in dw")
@@ -278,6 +279,10 @@ def test_check_parameters():
     fails(lambda: checks.check_parameters("weights", [np.eye(2)], expected), "Wrong length")
     fails(lambda: checks.check_parameters("weights", [np.eye(2), np.ones(2)], expected, labels=["W", "b"]),
           "Wrong value in b")
+    W = np.array([[0.1, 0.2], [0.3, 0.4]])
+    fails(lambda: checks.check_parameters("weights", [W.T, np.zeros(2)], [W, np.zeros(2)], labels=["W1", "b1"],
+                                          hint="ours maps a row x to x @ W1, so W1 = W.T"),
+          "Wrong value in W1", "transpose of the expected matrix", "so W1 = W.T")
 
 
 # -- safe_call: the test's hint, and advice that fits the function -----------------------------------
