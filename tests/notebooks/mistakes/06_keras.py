@@ -16,7 +16,7 @@ MISTAKES = [
     # an exception: the student's own run shows the cell's hint ("np.argmax along axis 1", "no transpose") with it;
     # the graded feedback names the exception and where it happened
     Mistake("argmax-along-axis-0", "accuracy", "axis=1", "axis=0", ["test_accuracy_values", "test_accuracy_edges"],
-            "ValueError in accuracy"),
+            "np.argmax along axis 1"),
     Mistake("transposed-weights", "load_nnkit_weights", "[nnkit_layer.W, nnkit_layer.b]",
             "[nnkit_layer.W.T, nnkit_layer.b]",
             ["test_load_nnkit_weights_predictions", "test_load_nnkit_weights_layers"], "ValueError in load_nnkit_weights"),
