@@ -29,7 +29,9 @@ def _student(path: pathlib.Path) -> str | None:
     return path.stem if path.is_file() else None
 
 
-def _link(src: pathlib.Path, dst: pathlib.Path) -> None:
+def _link(src, dst) -> None:
+    """Hard-link ``src`` (a file, or a folder's files) to ``dst``; copy where links cannot be made."""
+    src, dst = pathlib.Path(src), pathlib.Path(dst)
     dst.parent.mkdir(parents=True, exist_ok=True)
     if src.is_dir():
         shutil.copytree(src, dst, copy_function=_link)
