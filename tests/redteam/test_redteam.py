@@ -183,12 +183,13 @@ def test_no_process_of_the_run_survives(redteam):
 def test_shared_outputs_leak_nothing(redteam):
     students = set(redteam.markers())
     shared = {name: text for name, text in redteam.texts.items()  # graded notebooks: the instructor's, per student
-              if _owner(name) not in students and not name.startswith("autograded/")}
+              if _owner(name) not in students and "autograded" not in name.split("/")}
     assert "grades.csv" in shared
     problems = [f"{name}: hidden test line {line!r}" for name, text in shared.items()
                 for line in shown_hidden_lines(redteam, text)]
+    # the similarity report shows the instructor every student's answers side by side: markers belong there
     problems += [f"{name}: marker {m}" for name, text in shared.items() for m in redteam.markers().values()
-                 if m in text]
+                 if m in text and not name.startswith("similarity.")]
     assert not problems, "\n".join(problems)
 
 
