@@ -22,7 +22,7 @@ $(INSTALLED): requirements.txt pyproject.toml
 	touch $@
 
 test: install system-packages $(AXE)
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=40
 
 # axe-core, pinned in package-lock.json: tests/book check every page against WCAG 2.1 A and AA with it.
 $(AXE): package.json package-lock.json | system-packages

@@ -219,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--match", choices=("email", "idnumber"), default="email",
                         help="moodle: match students by email (default) or ID number")
     export.set_defaults(run=_export)
+
+    from .manual.cli import add_parser as add_manual_parser
+    add_manual_parser(commands)
     return parser
 
 

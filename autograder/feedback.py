@@ -16,10 +16,10 @@
   (nbgrader issues #917, #1363), as a last filter, and never say that hidden tests will
   run: they have.
 
-``InertHTMLExporter`` writes the page with a Content-Security-Policy that allows no script
-and no request (images only as ``data:``), as a second wall, and with no script element at
-all: nbconvert's MathJax, from a CDN, could not run under that policy anyway, so maths shows
-as its LaTeX source.
+``InertHTMLExporter`` writes the page with a Content-Security-Policy that allows no request
+(images only as ``data:``), as a second wall, and with none of nbconvert's scripts (its MathJax
+comes from a CDN); the only scripts are MathJax's, served from ``mathjax/`` beside the page, and
+the policy lets only them run (``autograder.mathjax``), so maths renders offline.
 """
 from __future__ import annotations
 
@@ -151,11 +151,13 @@ def seal(page: str) -> str:
 
 
 class InertHTMLExporter(HTMLExporter):
-    """nbconvert's HTML exporter whose pages pass through ``seal``."""
+    """nbconvert's HTML exporter whose pages pass through ``seal``, then get MathJax (``autograder.mathjax``)."""
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        from .mathjax import add_mathjax
+
         output, resources = super().from_notebook_node(nb, resources, **kw)
-        return seal(output), resources
+        return add_mathjax(seal(output)), resources
 
 
 class OwnCellDisplays(BoundedExecute):

@@ -32,11 +32,12 @@ import warnings
 
 import nbformat
 
-from . import (bounded, deadlines, from_scratch, gradebook, outputs, report, sandbox, scan, treecaps, validate,
-               withhold)
+from . import (bounded, deadlines, from_scratch, gradebook, mathjax, outputs, report, sandbox, scan, treecaps,
+               validate, withhold)
 from .course import NOTEBOOKS_DIR, InstructorError, make_course, nbgrader_config, notebook_name, run_converter
 from .printable import spreadsheet_cell
 from .feedback import CSP_META
+from .manual import formgrader
 from .progress import Progress
 from .submissions import Submission, find_submissions
 
@@ -145,6 +146,8 @@ class Grader:
         with outputs.Staging(self.out) as staging, tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
             self.staged = staging.dir  # feedback/ and logs/ of this run, published at the end
             self.work = pathlib.Path(tmp)
+            formgrader.prepare(self.out, self.assignment, self.db_url)  # formgrader can open OUT (manual grading)
+            mathjax.install(self.staged / "feedback")  # the feedback pages' maths, offline
             results = self._grade_in_workers(submissions)
             for result in results:
                 note = self.lateness[result.student_id].note if result.student_id in self.lateness else None
@@ -372,6 +375,7 @@ class Grader:
         (self.staged / "logs" / f"{student}.log").unlink(missing_ok=True)
         shutil.copy(course / "feedback" / student / self.assignment / f"{self.notebook}.html",
                     self.staged / "feedback" / f"{student}.html")
+        formgrader.keep(course, self.staged, student, self.assignment)  # the inert graded notebook, for formgrader
         grades = outcome["grades"]
         scores = {item.grade_id: (None if grades[item.grade_id]["needs_manual_grade"]
                                   else grades[item.grade_id]["score"] or 0.0)

@@ -1,6 +1,7 @@
 """Write, then replace: a grading run's files appear in ``--out`` only when it has finished.
 
-A run writes its feedback pages, logs, ``grades.csv`` and summary into ``OUT/.staging-XXXX/``
+A run writes its feedback pages, logs, graded notebooks (``autograded/STUDENT/``, for formgrader),
+``grades.csv`` and summary into ``OUT/.staging-XXXX/``
 and moves them into place at the very end (``Staging.publish``): each folder by two renames
 and each file by ``os.replace``, ``grades.csv`` last. A run that dies before (Ctrl-C, a crash,
 a full disk, SIGKILL) leaves the previous outputs byte for byte as they were; the next run
@@ -18,11 +19,23 @@ import tempfile
 
 from .course import InstructorError
 
-FOLDERS = ("feedback", "logs")
+FOLDERS = ("feedback", "logs", "autograded")  # one file (or, in autograded/, one folder) per student
 
 
-def _link(src: pathlib.Path, dst: pathlib.Path) -> None:
+def _student(path: pathlib.Path) -> str | None:
+    """The student an entry of FOLDERS belongs to (None: a shared file, e.g. feedback/mathjax/)."""
+    if path.parent.name == "autograded":
+        return path.name if path.is_dir() else None
+    return path.stem if path.is_file() else None
+
+
+def _link(src, dst) -> None:
+    """Hard-link ``src`` (a file, or a folder's files) to ``dst``; copy where links cannot be made."""
+    src, dst = pathlib.Path(src), pathlib.Path(dst)
     dst.parent.mkdir(parents=True, exist_ok=True)
+    if src.is_dir():
+        shutil.copytree(src, dst, copy_function=_link)
+        return
     try:
         os.link(src, dst)
     except OSError:
@@ -67,7 +80,7 @@ class Staging:
         for folder in FOLDERS:
             for old in (self.out / folder).glob("*") if (self.out / folder).is_dir() else ():
                 new = self.dir / folder / old.name
-                if old.is_file() and old.stem not in regraded and not new.exists():
+                if _student(old) not in (None, *regraded) and not new.exists():
                     _link(old, new)
 
     def move_aside(self, gone: set[str]) -> pathlib.Path | None:
@@ -78,7 +91,7 @@ class Staging:
         aside = self.out / "removed" / datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         for folder in FOLDERS:
             for old in (self.out / folder).glob("*") if (self.out / folder).is_dir() else ():
-                if old.is_file() and old.stem in gone:
+                if _student(old) in gone:
                     _link(old, aside / folder / old.name)
         if (self.out / "grades.csv").exists():
             with open(self.out / "grades.csv", newline="") as f:

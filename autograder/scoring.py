@@ -74,9 +74,16 @@ def _stopped(cell, index: int, total: int, ref: dict) -> str:
             f"{' (an infinite loop or a very slow computation?)' if error == 'KeyboardInterrupt' else ''}")
 
 
+#: Problems of a check stopped by the student's code itself (it raised, warned or returned the wrong
+#: kind of thing): the check the solution ran at that place was about that code, so its hint helps.
+STOPPED_BY_THE_CODE = {"Error", "Numerical warning", "Wrong type", "Wrong shape", "Wrong dtype", "Wrong length",
+                       "Not finite", "Input modified"}
+
+
 def _failed(rec: dict, index: int, reference: list[dict]) -> str:
     """The message of a check that stopped in the kernel: its problem (from the fixed list), the name
-    of the solution's check at that place, an exception's type, function and line; nothing else."""
+    of the solution's check at that place, an exception's type, function and line, and the hint the
+    solution's check at that place carries (the instructor's words, never the kernel's)."""
     problem = rec.get("problem") if rec.get("problem") in verdicts.PROBLEMS else "Error"
     total = len(reference)
     name = reference[index]["name"] if index < total else "the test cell"
@@ -88,7 +95,12 @@ def _failed(rec: dict, index: int, reference: list[dict]) -> str:
         if isinstance(function, str) and IDENTIFIER.match(function):
             where = f" in {function}" + (f", line {line}" if type(line) is int else "")
         lines.append(f"  received: {exception}{where}")
-    lines.append(f"  hint:     {verdicts.PROBLEMS[problem]}")
+    advice = [verdicts.PROBLEMS[problem]]
+    params = reference[index].get("params") if index < total else None
+    test_hint = params.get("hint") if isinstance(params, dict) else None
+    if isinstance(test_hint, str) and test_hint and problem in STOPPED_BY_THE_CODE:
+        advice.append(verdicts.text(test_hint))  # the instructor's hint, from the solution's run
+    lines.append("  hint:     " + "\n            ".join(advice))
     lines.append(f"  (check {index + 1} of {total}; run the test cell in your notebook for the details)")
     return "\n".join(lines)
 

@@ -110,7 +110,8 @@ from .models import check_loss_curve, check_model_accuracy, check_parameters
 from .scratch import DEFAULT_ALLOWED, DEFAULT_FORBIDDEN, check_from_scratch, forbidden_references, watch_calls
 from .initializers import INITIALIZERS, check_initializer  # weight initialisers (notebook 04)
 from .training import call_on_model, record_calls  # training code run on an nnkit model (notebook 05)
-from .keras_models import check_keras_architecture, check_keras_compiled, check_same_predictions, dense_layers  # notebook 06
+from .keras_models import (check_keras_architecture, check_keras_compiled, check_same_predictions,  # notebook 06
+                           dense_layers, keras_mlp)
 from .notebook import check_defined  # variables a test cell needs (notebooks 04-06)
 from .cell import install as _install
 
@@ -122,5 +123,6 @@ __all__ = [
     "check_loss_curve", "check_model_accuracy", "check_parameters",
     "DEFAULT_ALLOWED", "DEFAULT_FORBIDDEN", "check_from_scratch", "forbidden_references", "watch_calls",
     "INITIALIZERS", "check_initializer", "call_on_model", "record_calls",
-    "check_keras_architecture", "check_keras_compiled", "check_same_predictions", "dense_layers", "check_defined",
+    "check_keras_architecture", "check_keras_compiled", "check_same_predictions", "dense_layers", "keras_mlp",
+    "check_defined",
 ]

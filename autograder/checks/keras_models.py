@@ -13,7 +13,7 @@ from ..records import GRADING
 from ..verdicts import encode
 from .core import WITHHELD, check_array, conclude, fail, passed, show
 
-__all__ = ["dense_layers", "check_keras_architecture", "check_keras_compiled", "check_same_predictions"]
+__all__ = ["dense_layers", "keras_mlp", "check_keras_architecture", "check_keras_compiled", "check_same_predictions"]
 
 
 def _keras():
@@ -29,6 +29,24 @@ def dense_layers(model, name="your model"):
              received=f"{type(model).__name__}: {show(model)[:60]}",
              hint="did the function return the model it built?")
     return [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+
+
+def keras_mlp(sizes, *, seed=0):
+    """A correctly built model for the tests of later functions (compiling, training, loading weights), so that
+    they do not depend on the student's ``build_model``: a ``keras.Sequential`` of ``sizes[0]`` inputs, ReLU
+    ``Dense`` hidden layers and a softmax ``Dense`` output layer, with ``W ~ N(0, 2 / n_in)`` (He) and ``b = 0``
+    drawn from ``np.random.default_rng(seed)``."""
+    keras = _keras()
+    sizes = [int(n) for n in sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"sizes must hold at least two positive layer sizes, got {sizes}")
+    rng = np.random.default_rng(seed)
+    layers = [keras.layers.Dense(n, activation="relu" if i < len(sizes) - 2 else "softmax")
+              for i, n in enumerate(sizes[1:])]
+    model = keras.Sequential([keras.Input(shape=(sizes[0],)), *layers])
+    for layer, n_in, n_out in zip(layers, sizes[:-1], sizes[1:]):
+        layer.set_weights([rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out)), np.zeros(n_out)])
+    return model
 
 
 def _predict(model, X):

@@ -51,7 +51,8 @@ def call_on_model(fn, name, args, model, *, replaces=("fit",), penalty_by_hand=F
     nnkit (see :func:`~autograder.checks.scratch.forbidden_references`).
     The call itself goes through :func:`~autograder.checks.functions.safe_call`.
     """
-    hint = "this exercise asks you to write it yourself; use only net.loss_and_gradients(X, Y) and net.predict(X)"
+    hint = ("this exercise asks you to write it yourself; of the network use only loss_and_gradients (l2=0), "
+            "predict, layers, get_weights and set_weights")
     if static:
         found = forbidden_references(fn, DEFAULT_FORBIDDEN, DEFAULT_ALLOWED)
         if found:

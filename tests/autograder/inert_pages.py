@@ -1,6 +1,8 @@
 """Open an HTML file in headless Chromium (Debian's, driven by Playwright) with every request
-other than the file itself blocked, and report what ran, what was asked for, and what in it
-is active (scripts, frames, event handlers, ``javascript:`` or remote URLs)."""
+other than the file itself (and the files of a folder it may load, such as a feedback page's
+MathJax) blocked, and report what ran, what was asked for, and what in it is active (scripts,
+frames, event handlers, ``javascript:`` or remote URLs; MathJax's own assistive MathML, inside
+``mjx-assistive-mml``, is not counted as an element, its attributes are audited as any)."""
 from __future__ import annotations
 
 import contextlib
@@ -19,7 +21,8 @@ ACTIVE = """(root) => {
                 "meta", "style", "audio", "video", "source", "track", "portal"];
   for (const el of scope.querySelectorAll("*")) {
     const tag = el.tagName.toLowerCase();
-    if (tags.includes(tag)) found.push("<" + tag + ">");
+    const mathjax = el.closest("mjx-assistive-mml") !== null && el.namespaceURI === "http://www.w3.org/1998/Math/MathML";
+    if (tags.includes(tag) && !mathjax) found.push("<" + tag + ">");
     for (const attr of el.attributes) {
       const name = attr.name.toLowerCase(), value = attr.value.trim().toLowerCase();
       if (name.startsWith("on") || name === "srcdoc" || name === "style" && value.includes("url(")) {
@@ -42,9 +45,10 @@ class Visit:
 
     title: str
     pwned: object  # window.pwned after load: None unless a payload ran
-    requests: list[str]  # blocked requests for anything but the page (and data: URLs)
+    requests: list[str]  # blocked requests for anything but the page, data: URLs and the allowed folder
     console: list[str]  # console errors and warnings, page errors
     active: list[str]  # active elements and attributes in the audited part of the page
+    measured: object = None  # what the ``measure`` script returned, if one was given
 
     def ran(self) -> bool:
         return self.pwned is not None or MARK in self.title
@@ -68,14 +72,19 @@ def chromium():
             browser.close()
 
 
-def visit(browser, path: pathlib.Path, audit: str = "body", screenshot: pathlib.Path | None = None) -> Visit:
-    """Open ``path``; audit the elements under the CSS selector ``audit`` for active content."""
+def visit(browser, path: pathlib.Path, audit: str = "body", screenshot: pathlib.Path | None = None,
+          allow: pathlib.Path | None = None, measure: str | None = None) -> Visit:
+    """Open ``path``; audit the elements under the CSS selector ``audit`` for active content. The
+    files under the folder ``allow`` may be loaded too; ``measure``, a JavaScript function (its
+    promise awaited), is evaluated after the load and its result kept."""
     url = path.resolve().as_uri()
+    allowed = allow.resolve().as_uri() + "/" if allow is not None else None
     requests, console = [], []
     context = browser.new_context(viewport={"width": 1200, "height": 900})
 
     def only_the_page(route):
-        if route.request.url == url or route.request.url.startswith("data:"):
+        asked = route.request.url
+        if asked == url or asked.startswith("data:") or allowed and asked.startswith(allowed) and ".." not in asked:
             route.continue_()
         else:
             requests.append(route.request.url)
@@ -87,10 +96,11 @@ def visit(browser, path: pathlib.Path, audit: str = "body", screenshot: pathlib.
         page.on("console", lambda msg: msg.type in ("error", "warning") and console.append(f"{msg.type}: {msg.text}"))
         page.on("pageerror", lambda exc: console.append(f"page error: {exc}"))
         page.goto(url, wait_until="load")
+        measured = page.evaluate(measure) if measure is not None else None
         page.wait_for_timeout(500)  # timers, refreshes, late loads
         if screenshot is not None:
             page.screenshot(path=str(screenshot), full_page=True)
         return Visit(page.title(), page.evaluate("() => window.pwned === undefined ? null : window.pwned"),
-                     requests, console, page.evaluate(ACTIVE, audit))
+                     requests, console, page.evaluate(ACTIVE, audit), measured)
     finally:
         context.close()

@@ -261,3 +261,17 @@ def test_host_messages_never_say_hidden_tests_will_run():
     assert ok and messages == ["\u2713 2 checks passed"] and "hidden" not in messages[0]
     one = scoring.score_cell(_cell(received("array", encode([1.0, -1.0]))), REFERENCE[:1])[1]
     assert one == ["\u2713 1 check passed"]
+
+
+def test_a_check_stopped_by_the_students_code_shows_the_solution_checks_hint_not_the_kernels():
+    reference = [{"kind": "array", "name": "accuracy", "expected": encode([0.5]),
+                  "params": array(hint="np.argmax along axis 1, compare with the labels, take the mean")}]
+    raised = {"kind": "failed", "problem": "Error", "name": "accuracy",
+              "detail": {"exception": "ValueError", "function": "accuracy", "line": 4}}
+    message = scoring.score_cell(_cell(raised, error="CheckFailure"), reference)[1][0]
+    assert "ValueError in accuracy, line 4" in message
+    assert "np.argmax along axis 1" in message  # the instructor's hint, from the solution's record
+    forged = dict(raised, hint="a hidden test's source", params={"hint": "a hidden test's source"})
+    assert "hidden" not in scoring.score_cell(_cell(forged, error="CheckFailure"), reference)[1][0]
+    not_from_scratch = dict(raised, problem="Not from scratch")  # the hint is about the value, not the rule
+    assert "np.argmax" not in scoring.score_cell(_cell(not_from_scratch, error="CheckFailure"), reference)[1][0]

@@ -153,6 +153,19 @@ def test_compiled_model_loss_is_checked_against_nnkit(keras):
     fails(lambda: checks.check_keras_compiled(uncompiled), "Not compiled")
 
 
+def test_keras_mlp_is_the_network_it_says_and_refuses_bad_sizes(keras):
+    # the correctly built model 06's tests give compile_model, train_model and load_nnkit_weights
+    model = checks.keras_mlp([6, 5, 4, 3], seed=1)
+    checks.check_keras_architecture(model, [6, 5, 4, 3], verbose=False)
+    assert [layer.activation.__name__ for layer in checks.dense_layers(model)] == ["relu", "relu", "softmax"]
+    again = checks.keras_mlp([6, 5, 4, 3], seed=1).get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), again))  # the seed fixes the weights
+    assert not np.array_equal(model.get_weights()[0], checks.keras_mlp([6, 5, 4, 3], seed=2).get_weights()[0])
+    for sizes in ([6], [6, 0, 3]):
+        with pytest.raises(ValueError, match="sizes must hold"):
+            checks.keras_mlp(sizes)
+
+
 def test_same_predictions_catches_a_forgotten_layer(keras):
     net = nnkit.MLP([6, 5, 3], activation="relu", output_activation="softmax", seed=2)
     X, _ = digits_like()

@@ -5,7 +5,7 @@ raw cells, outputs; hidden tests printed after they ran, reversed, in base64, th
 display updated later or a thread) are graded by ``autograder grade`` (sandbox on, --jobs 2)
 beside an honest right and an honest wrong classmate and a file that is not a notebook.
 Every feedback page is then opened in headless Chromium with every request but the page
-itself blocked: no payload may run (``window.pwned``, the title), nothing may be requested
+itself and its MathJax (``feedback/mathjax/``, ``autograder.mathjax``) blocked: no payload may run (``window.pwned``, the title), nothing may be requested
 (the probe listener on 127.0.0.1 must hear nothing), the console must stay silent, and the
 page must hold no script, frame, event handler, ``javascript:`` or remote URL. The honest
 scores stay exact. The graded notebook, which formgrader opens, is checked apart: the
@@ -136,7 +136,7 @@ def test_feedback_page_runs_nothing_and_asks_for_nothing(graded, browser, probe,
     assert text.count("Content-Security-Policy") == 1
     assert text.index("Content-Security-Policy") < text.lower().index("<body")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    seen = visit(browser, page, screenshot=SCREENSHOTS / f"{student}.png")
+    seen = visit(browser, page, screenshot=SCREENSHOTS / f"{student}.png", allow=out / "feedback" / "mathjax")
     assert not seen.ran(), f"a payload ran: window.pwned={seen.pwned!r}, title {seen.title!r}"
     assert seen.requests == [], f"the page asked for {seen.requests}"
     assert seen.console == [], f"console: {seen.console}"

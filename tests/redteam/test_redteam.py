@@ -82,6 +82,9 @@ def leak_problems(rt, student: str) -> list[str]:
         text = rt.texts.get(name, "")
         problems += [f"{name} shows a hidden test line: {line!r}" for line in shown_hidden_lines(rt, text)]
         problems += [f"{name} shows another student's marker {m}" for m in others if m in text]
+    for name, text in rt.texts.items():  # the graded notebook kept for formgrader (its hidden tests are the
+        if name.startswith(f"autograded/{student}/"):  # instructor's, as in the gradebook)
+            problems += [f"{name} shows another student's marker {m}" for m in others if m in text]
     return problems
 
 
@@ -179,12 +182,14 @@ def test_no_process_of_the_run_survives(redteam):
 
 def test_shared_outputs_leak_nothing(redteam):
     students = set(redteam.markers())
-    shared = {name: text for name, text in redteam.texts.items() if _owner(name) not in students}
+    shared = {name: text for name, text in redteam.texts.items()  # graded notebooks: the instructor's, per student
+              if _owner(name) not in students and "autograded" not in name.split("/")}
     assert "grades.csv" in shared
     problems = [f"{name}: hidden test line {line!r}" for name, text in shared.items()
                 for line in shown_hidden_lines(redteam, text)]
+    # the similarity report shows the instructor every student's answers side by side: markers belong there
     problems += [f"{name}: marker {m}" for name, text in shared.items() for m in redteam.markers().values()
-                 if m in text]
+                 if m in text and not name.startswith("similarity.")]
     assert not problems, "\n".join(problems)
 
 

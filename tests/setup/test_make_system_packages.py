@@ -99,11 +99,15 @@ def test_without_apt_make_stops_and_names_the_packages(tmp_path):
 
 
 def test_the_real_needs_are_what_the_sandbox_and_the_browser_tests_use():
-    """bubblewrap for the sandbox, chromium and npm (axe-core) for the browser tests."""
+    """bubblewrap for the sandbox, chromium and npm (axe-core) for the browser tests, postgresql for the
+    gradebook-server tests (the initdb their server fixture looks for)."""
     needs = re.search(r"^SYSTEM_NEEDS := (.*)$", (REPO / "Makefile").read_text(), re.MULTILINE)[1]
     programs = dict(pair.split("=") for pair in needs.split())
     browser_tests = (REPO / "tests" / "book" / "test_book_browser.py").read_text()
     chromium = re.search(r'^CHROMIUM = Path\("(.+)"\)$', browser_tests, re.MULTILINE)[1]
-    assert programs == {"bwrap": "bubblewrap", chromium: "chromium", "npm": "npm"}  # npm: `npm ci` of axe-core
+    server = (REPO / "tests" / "autograder" / "postgres_server.py").read_text()
+    assert '"/usr/lib/postgresql/*/bin/initdb"' in server
+    assert programs == {"bwrap": "bubblewrap", chromium: "chromium", "npm": "npm",  # npm: `npm ci` of axe-core
+                        "/usr/lib/postgresql/*/bin/initdb": "postgresql"}
     assert "apt-get install bubblewrap" in sandbox.INSTALL_HINT  # the package the sandbox's own message names
     assert re.search(r"^test: .*system-packages", (REPO / "Makefile").read_text(), re.MULTILINE)
