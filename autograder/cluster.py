@@ -1,7 +1,7 @@
 """Grading on a Dask cluster: ``autograder grade ASSIGNMENT SUBMISSIONS --scheduler tcp://HOST:PORT``.
 
 The unit of work is one student (:func:`grade_student`): the task carries the submission's
-bytes and the released assignment (:class:`Assignment`, scattered once), and a Dask worker
+bytes and the released assignment (:class:`Assignment`, sent once), and a Dask worker
 runs on it the very steps of local grading (``autograder.grade.Grader._grade_one``: validation,
 scan, the sandboxed kernel, scoring against the solution's records) in its own grading
 processes (``autograder.sandbox.Worker``), each submission within ``--timeout``. It returns
@@ -15,17 +15,21 @@ unless ``--no-sandbox``, a working sandbox. A worker that passes gains the resou
 ``autograder-VERSION`` (as many as it has threads), which every grading task asks for: a worker
 that fails is reported and never given a student.
 
-Faults: a worker that dies mid-task loses nothing, the scheduler runs its tasks again
-elsewhere; a submission that killed ``distributed.scheduler.allowed-failures`` + 1 workers
-(Dask's default: 3 + 1) is ``error: …`` for that student alone. Every student's result is
-taken exactly once, whatever ran twice. ``OUT/logs/_cluster.log`` says which worker graded whom.
+Faults: the grading process places each student itself, on a free thread of a checked worker
+(a Dask worker holds only the students it is grading, none queued), and counts the deaths: a
+student whose worker died (killed, out of memory) is placed again, elsewhere if it must; one whose
+workers died WORKER_DEATHS_ALLOWED + 1 times is ``error: …`` for that student alone. Every
+student's result is taken exactly once, whatever ran twice. ``OUT/logs/_cluster.log`` says which
+worker graded whom, and which died under whom.
 """
 from __future__ import annotations
 
 import asyncio
 import atexit
+import collections
 import dataclasses
 import hashlib
+import itertools
 import logging
 import os
 import pathlib
@@ -36,19 +40,24 @@ import threading
 import time
 import uuid
 
+import distributed
 import nbformat
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from . import sandbox, treecaps, validate
 from .course import NOTEBOOKS_DIR, REPO_ROOT, InstructorError, notebook_name
 from .grade import Grader, Item, Result
+from .manual import formgrader
 from .submissions import Submission
 
 PACKAGES = ("autograder", "nnkit")  # their sources are part of the course version
-RETRIES = 1  # times a task that raised (not one whose worker died: see allowed-failures) is run again
+RETRIES = 1  # times a task that raised (a bug of ours, not a death) is run again
+WORKER_DEATHS_ALLOWED = 2  # workers a submission may take down with it; at the next death it is error
+KILLED = distributed.KilledWorker  # what Dask says of a task whose workers died (its allowed-failures)
 CONNECT_TIMEOUT = 30  # seconds to reach the scheduler
 CHECK_TIMEOUT = 120  # seconds for every worker to run its check (the sandbox probe starts a Python)
 NO_WORKER_LIMIT = 300  # seconds without any checked worker before the run gives up
+FETCH_TIMEOUT = 60  # seconds to fetch a finished student's result from its worker
 logger = logging.getLogger("autograder.cluster")
 
 
@@ -313,19 +322,14 @@ class ClusterGrader(Grader):
         return check
 
     def _dispatch(self, submissions: list[Submission], workers: list[sandbox.Worker]):
-        from distributed import KilledWorker, wait
-
+        """Each student's Result as it comes back. The students are placed here, one per free thread
+        of a checked worker (so that a worker's death is blamed on the students it was grading, and
+        on no one queued behind them), and counted here: a student whose worker died is placed again,
+        up to WORKER_DEATHS_ALLOWED times."""
         self.idle = queue.SimpleQueue()  # the local grading processes are not used for the students
         self.graded_by = f"on the cluster at {self.scheduler}"
         notebook = f"{self.notebook}.ipynb"
-        options = Options(self.assignment, self.notebook, self.timeout, self.cell_timeout, self.host_budget,
-                          self.sandboxed, self.limits)
-        packed = pack_assignment(self.work, self.assignment, self.notebook,
-                                 self.notebooks_dir / self.assignment / notebook, self.items)
-        # made by tasks, not scattered: the scheduler keeps them and makes them again if their worker dies
-        assignment = self.client.submit(_same, packed, key=f"assignment-{packed.digest}-{self.version}")
-        reference = self.client.submit(_same, self.reference, pure=False)
-        futures, by_student, run = [], {}, uuid.uuid4().hex[:12]  # keys: unique to this run
+        waiting: collections.deque[tuple[Submission, bytes]] = collections.deque()
         for sub in submissions:
             try:  # as the worker will read it again: a regular file, at most validate.MAX_BYTES
                 content = None if sub.error else validate.read_regular_file(sub.notebook_path(notebook))
@@ -333,74 +337,132 @@ class ClusterGrader(Grader):
                 sub = dataclasses.replace(sub, error=f"error: {exc}")
             if sub.error:  # nothing to run: said here
                 yield self._grade_one(sub)
-                continue
-            future = self.client.submit(grade_student, sub.student_id, content, notebook, assignment, reference, options, pure=False, retries=RETRIES,
-                                        resources={self.check.resource: 1}, key=f"grade-{run}-{len(futures)}")
-            futures.append(future)
-            by_student[future.key] = sub
-        pending, idle_since = set(futures), time.monotonic()
+            else:
+                waiting.append((sub, content))
+        task = self._task_maker()
+        running: dict = {}  # future -> (submission, its bytes, the worker's address)
+        deaths: collections.Counter[str] = collections.Counter()
+        idle_since = time.monotonic()
         with open(self.staged / "logs" / "_cluster.log", "a") as log:
             try:
-                while pending:
-                    try:
-                        done, pending = wait(pending, timeout=10, return_when="FIRST_COMPLETED")
-                    except TimeoutError:
-                        idle_since = self._still_workers(idle_since)
-                        continue
-                    idle_since = time.monotonic()
-                    for future in done:
-                        result = self._take(future, by_student[future.key], log, KilledWorker)
-                        yield result
+                while waiting or running:
+                    threads = self._checked_threads()
+                    idle_since = time.monotonic() if threads else self._no_worker_since(idle_since)
+                    lost = [f for f, (_, _, address) in running.items() if address not in threads and not f.done()]
+                    for future in lost + self._killed(running):
+                        sub, content, address = running.pop(future)
+                        future.cancel()
+                        deaths[sub.student_id] += 1
+                        print(f"{sub.student_id}\t{address}\t-\tdied: the worker died under this student "
+                              f"({deaths[sub.student_id]})",
+                              file=log, flush=True)
+                        if deaths[sub.student_id] > WORKER_DEATHS_ALLOWED:
+                            yield self._given_up(sub, log)
+                        else:
+                            waiting.appendleft((sub, content))
+                    busy = collections.Counter(address for _, _, address in running.values())
+                    for address, n in threads.items():
+                        while waiting and busy[address] < n:
+                            sub, content = waiting.popleft()
+                            running[task(sub, content, address)] = (sub, content, address)
+                            busy[address] += 1
+                    for future in self._done(running):
+                        sub, content, address = running.pop(future)
+                        try:
+                            outcome = future.result(timeout=FETCH_TIMEOUT) if future.status == "finished" else None
+                        except TimeoutError:  # its worker died after the end, before we fetched: once more
+                            waiting.appendleft((sub, content))
+                            continue
+                        yield self._take(outcome, future, sub, log)
             except BaseException:
-                self.client.cancel(list(pending))
+                self.client.cancel(list(running))
                 raise
 
-    def _take(self, future, sub: Submission, log, killed_worker) -> Result:
-        """The result of ``sub``'s task: its feedback and log written into ``--out``."""
-        student = sub.student_id
-        if future.status == "finished":
-            outcome: Outcome = future.result()
-            (self.staged / "feedback" / f"{student}.html").write_bytes(outcome.feedback)
-            if outcome.log is not None:
-                (self.staged / "logs" / f"{student}.log").write_bytes(outcome.log)
-            else:
-                (self.staged / "logs" / f"{student}.log").unlink(missing_ok=True)
-            result = outcome.result
-            print(f"{student}\t{outcome.worker}\t{outcome.seconds:.1f}s\t{result.status}", file=log, flush=True)
-        else:
-            exc = future.exception() if future.status == "error" else None
-            if isinstance(exc, killed_worker):
-                status = "error: grading this submission killed the grading worker repeatedly"
-            else:
-                status = f"error: internal error of the autograder on the cluster ({exc or future.status})"
-            result = self._failed(student, status)
-            print(f"{student}\t-\t-\t{status}", file=log, flush=True)
-        result.notes[:0] = sub.notes
-        return result
+    def _task_maker(self):
+        """submit(sub, content, address): a future grading ``sub`` on the worker at ``address``."""
+        options = Options(self.assignment, self.notebook, self.timeout, self.cell_timeout, self.host_budget,
+                          self.sandboxed, self.limits)
+        packed = pack_assignment(self.work, self.assignment, self.notebook,
+                                 self.notebooks_dir / self.assignment / f"{self.notebook}.ipynb", self.items)
+        checked = {self.check.resource: 1}
+        # made by tasks, not scattered: the scheduler keeps them and makes them again if their worker dies
+        assignment = self.client.submit(_same, packed, key=f"assignment-{packed.digest}-{self.version}",
+                                        resources=checked)
+        reference = self.client.submit(_same, self.reference, pure=False, resources=checked)
+        run, count = uuid.uuid4().hex[:12], itertools.count()  # keys: unique to this run and placement
 
-    def _still_workers(self, idle_since: float) -> float:
-        """``idle_since``, or now if some worker offers the run's resource; InstructorError after
-        NO_WORKER_LIMIT seconds without one."""
-        workers = self.client.scheduler_info(n_workers=-1)["workers"].values()
-        if any(w.get("resources", {}).get(self.check.resource) for w in workers):
-            return time.monotonic()
+        def submit(sub: Submission, content: bytes, address: str):
+            return self.client.submit(grade_student, sub.student_id, content, f"{self.notebook}.ipynb", assignment,
+                                      reference, options, pure=False, retries=RETRIES, resources=checked,
+                                      workers=[address], allow_other_workers=False, key=f"grade-{run}-{next(count)}")
+        return submit
+
+    def _checked_threads(self) -> dict[str, int]:
+        """address -> threads, of the workers that passed the check (and are running now)."""
+        workers = self.client.scheduler_info(n_workers=-1)["workers"]
+        return {address: int(w["resources"][self.check.resource]) for address, w in workers.items()
+                if w.get("resources", {}).get(self.check.resource) and w.get("status", "running") == "running"}
+
+    def _no_worker_since(self, idle_since: float) -> float:
         if time.monotonic() - idle_since > NO_WORKER_LIMIT:
             raise InstructorError(f"no checked worker left on the cluster for {NO_WORKER_LIMIT} s; "
                                   "nothing was written")
         return idle_since
 
+    @staticmethod
+    def _done(running: dict) -> list:
+        """The futures that ended within a second, but not those Dask gave up as killed (a death, counted)."""
+        if not running:  # no free worker: wait for one
+            time.sleep(1)
+            return []
+        try:
+            done, _ = distributed.wait(list(running), timeout=1, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return []
+        return [f for f in done if f.status == "finished" or not isinstance(f.exception(), KILLED)]
+
+    @staticmethod
+    def _killed(running: dict) -> list:
+        """The futures Dask gave up because their worker died (KilledWorker: allowed-failures reached)."""
+        return [f for f in running if f.status == "error" and isinstance(f.exception(), KILLED)]
+
+    def _given_up(self, sub: Submission, log) -> Result:
+        status = (f"error: grading this submission killed the grading worker {WORKER_DEATHS_ALLOWED + 1} times "
+                  "(the autograder gave up on it)")
+        print(f"{sub.student_id}\t-\t-\t{status}", file=log, flush=True)
+        result = self._failed(sub.student_id, status)
+        result.notes[:0] = sub.notes
+        return result
+
+    def _take(self, outcome: Outcome | None, future, sub: Submission, log) -> Result:
+        """``sub``'s result: its feedback, graded notebook and log written into ``--out``."""
+        student = sub.student_id
+        if outcome is None:  # the task raised, also when run again (RETRIES): a bug of ours
+            status = f"error: internal error of the autograder on the cluster ({future.exception()})"
+            print(f"{student}\t-\t-\t{status}", file=log, flush=True)
+            result = self._failed(student, status)
+            result.notes[:0] = sub.notes
+            return result
+        (self.staged / "feedback" / f"{student}.html").write_bytes(outcome.feedback)
+        log_file = self.staged / "logs" / f"{student}.log"
+        if outcome.log is not None:
+            log_file.write_bytes(outcome.log)
+        if outcome.graded is not None:  # for formgrader, as local grading keeps it
+            folder = formgrader.autograded_folder(self.staged, student, self.assignment)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{self.notebook}.ipynb").write_bytes(outcome.graded)
+        result = outcome.result
+        print(f"{student}\t{outcome.worker}\t{outcome.seconds:.1f}s\t{result.status}", file=log, flush=True)
+        result.notes[:0] = sub.notes
+        return result
+
 
 # -- a cluster on this machine ---------------------------------------------------------------------
-ALLOWED_FAILURES = 2  # workers a task may kill before it is given up (Dask's default: 3)
-
-
 def serve_workers(n_workers: int | None, host: str, port: int, threads: int) -> None:
     """``autograder workers``: a scheduler and ``n_workers`` worker processes (restarted by their
     nanny when they die), until Ctrl-C."""
-    import dask
     from distributed import LocalCluster
 
-    dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES})
     with LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=threads, processes=True,
                       host=host, scheduler_port=port, dashboard_address=None) as cluster:
         print(f"scheduler at {cluster.scheduler_address} with {len(cluster.workers)} workers; grade with:\n"
