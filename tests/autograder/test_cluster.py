@@ -1,76 +1,21 @@
 """Grading on a Dask cluster (autograder.cluster): a real scheduler and worker processes on 127.0.0.1,
 started here and stopped at the end, whatever happens; the grades must be local grading's."""
-import contextlib
-import json
+import csv
 import os
 import pathlib
 import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
-from grading_helpers import CELL_TIMEOUT, REPO, SAMPLES, TIMEOUT
+from dask_cluster import Cluster, graded_by
+from grading_helpers import CELL_TIMEOUT, REPO, SAMPLES, TIMEOUT, alive, children
 
 ASSIGNMENT = "01_perceptron"
 SUBMISSIONS = SAMPLES / ASSIGNMENT / "submissions"
-DASK = pathlib.Path(sys.executable).parent / "dask"
-START_TIMEOUT = 120  # seconds for the scheduler and each worker to come up on a loaded machine
 RUN_TIMEOUT = 900  # seconds for one grading run of the samples
-
-
-class Cluster:
-    """``dask scheduler`` and ``dask worker`` processes (no nanny: a killed worker stays dead)."""
-
-    def __init__(self, folder: pathlib.Path):
-        self.folder, self.procs, self.workers = folder, [], {}
-        folder.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
-        self._spawn("scheduler", [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                                  "--scheduler-file", folder / "scheduler.json"], env)
-        self.address = json.loads(self._wait_for(folder / "scheduler.json"))["address"]
-
-    def _spawn(self, name: str, command: list, env: dict, cwd=REPO) -> subprocess.Popen:
-        with open(self.folder / f"{name}.log", "ab") as log:
-            proc = subprocess.Popen([str(c) for c in command], stdout=log, stderr=log, env=env, cwd=cwd,
-                                    start_new_session=True)
-        self.procs.append(proc)
-        return proc
-
-    def _wait_for(self, path: pathlib.Path) -> str:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not (path.exists() and path.read_text().strip()):
-            assert time.monotonic() < deadline, f"{path} not written; see {self.folder}"
-            time.sleep(0.5)
-        time.sleep(0.5)
-        return path.read_text()
-
-    def add_worker(self, name: str, repo: pathlib.Path = REPO) -> None:
-        """A worker process running the course checkout at ``repo``."""
-        env = {**os.environ, "PYTHONPATH": str(repo)}
-        self.workers[name] = self._spawn(name, [DASK, "worker", self.address, "--name", name, "--nthreads", "1",
-                                                "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"], env, cwd=repo)
-        from distributed import Client
-
-        with Client(self.address, timeout=START_TIMEOUT) as client:
-            deadline = time.monotonic() + START_TIMEOUT
-            while name not in {w["name"] for w in client.scheduler_info(n_workers=-1)["workers"].values()}:
-                assert self.workers[name].poll() is None, f"worker {name} ended; see {self.folder / name}.log"
-                assert time.monotonic() < deadline, f"worker {name} did not join; see {self.folder}"
-                time.sleep(0.5)
-
-    def stop(self) -> None:
-        for proc in reversed(self.procs):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
 
 
 @pytest.fixture
@@ -86,8 +31,8 @@ def cluster(tmp_path):
         c.stop()
 
 
-def grade_command(out: pathlib.Path, scheduler: str) -> list[str]:
-    return [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(SUBMISSIONS), "--out", str(out),
+def grade_command(out: pathlib.Path, scheduler: str, submissions: pathlib.Path = SUBMISSIONS) -> list[str]:
+    return [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out),
             "--timeout", str(TIMEOUT), "--cell-timeout", str(CELL_TIMEOUT), "--scheduler", scheduler]
 
 
@@ -100,20 +45,13 @@ def stale_checkout(folder: pathlib.Path) -> pathlib.Path:
     return folder
 
 
-def graded_by(out: pathlib.Path) -> dict[str, list[str]]:
-    """student -> the workers _cluster.log says graded them."""
-    by = {}
-    for line in (out / "logs" / "_cluster.log").read_text().splitlines():
-        student, worker = line.split("\t")[:2]
-        by.setdefault(student, []).append(worker)
-    return by
+def rows(out: pathlib.Path) -> dict[str, dict[str, str]]:
+    with open(out / "grades.csv", newline="") as f:
+        return {row["student_id"]: row for row in csv.DictReader(f)}
 
 
-def worker_addresses(scheduler: str) -> dict[str, str]:
-    from distributed import Client
-
-    with Client(scheduler, timeout=START_TIMEOUT) as client:
-        return {w["name"]: addr for addr, w in client.scheduler_info(n_workers=-1)["workers"].items()}
+def formgrader_notebooks(out: pathlib.Path) -> list[str]:
+    return sorted(str(p.relative_to(out)) for p in (out / "autograded").rglob("*.ipynb"))
 
 
 def test_the_cluster_grades_as_local_grading_does_and_refuses_a_stale_worker(graded, cluster, tmp_path):
@@ -129,19 +67,20 @@ def test_the_cluster_grades_as_local_grading_does_and_refuses_a_stale_worker(gra
 
     c.add_worker("w1")
     c.add_worker("w2")
-    names = worker_addresses(c.address)
+    names = c.addresses()
     out = tmp_path / "graded"
     run = subprocess.run(grade_command(out, c.address), capture_output=True, text=True, cwd=REPO, timeout=RUN_TIMEOUT)
     assert run.returncode == 0, run.stderr
     assert f"worker {names['stale']} refused: course version" in run.stderr
     assert (out / "grades.csv").read_text() == (local / "grades.csv").read_text()
     assert sorted(p.name for p in (out / "feedback").iterdir()) == sorted(p.name for p in (local / "feedback").iterdir())
+    assert formgrader_notebooks(out) == formgrader_notebooks(local) != []
     by = graded_by(out)
     assert all(len(workers) == 1 for workers in by.values()), by
     assert {w for workers in by.values() for w in workers} <= {names["w1"], names["w2"]}
 
 
-def test_a_worker_killed_half_way_loses_no_student(graded, cluster, tmp_path):
+def test_a_worker_killed_half_way_loses_no_student_and_leaves_no_grading_process(graded, cluster, tmp_path):
     local, _ = graded[ASSIGNMENT]
     c = cluster()
     c.add_worker("w1")
@@ -150,10 +89,11 @@ def test_a_worker_killed_half_way_loses_no_student(graded, cluster, tmp_path):
     grading = subprocess.Popen(grade_command(out, c.address), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                text=True, cwd=REPO)
     try:
-        lines = []
+        lines, orphans = [], []
         for line in grading.stderr:  # one line per graded student (not a terminal)
             lines.append(line)
             if line.startswith("[2/"):  # both workers are busy with a student each
+                orphans = children(c.workers["w2"].pid)  # its grading process(es)
                 os.killpg(c.workers["w2"].pid, signal.SIGKILL)
                 break
         lines += grading.stderr.readlines()
@@ -163,7 +103,35 @@ def test_a_worker_killed_half_way_loses_no_student(graded, cluster, tmp_path):
             grading.kill()
             grading.wait()
     assert c.workers["w2"].poll() is not None
+    assert orphans, "the killed worker had no grading process: the kill proved nothing about them"
+    assert not [pid for pid in orphans if alive(pid)], "the killed worker's grading process lives on"
     assert (out / "grades.csv").read_text() == (local / "grades.csv").read_text()
     students = (local / "grades.csv").read_text().count("\n") - 1
     assert sum(line.startswith("[") for line in lines) == students
     assert all(len(workers) == 1 for workers in graded_by(out).values())
+
+
+def test_a_submission_that_kills_its_workers_is_an_error_for_that_student_alone(graded, cluster, tmp_path):
+    """Workers restarted by their nanny; the one given "killer" dies at once, every time. Three deaths
+    and killer is given up; the classmates graded on the same workers before and after keep their grades."""
+    local, _ = graded[ASSIGNMENT]
+    submissions = pathlib.Path(shutil.copytree(SUBMISSIONS, tmp_path / "submissions"))
+    shutil.copy(SUBMISSIONS / "alice.ipynb", submissions / "killer.ipynb")
+    c = cluster()
+    c.add_worker("w1", nanny=True, killer=True)
+    c.add_worker("w2", nanny=True, killer=True)
+    out = tmp_path / "graded"
+    run = subprocess.run(grade_command(out, c.address, submissions), capture_output=True, text=True, cwd=REPO,
+                         timeout=RUN_TIMEOUT)
+    assert run.returncode == 0, run.stderr
+    got, expected = rows(out), rows(local)
+    killer = got.pop("killer")
+    assert got == expected
+    assert killer["status"] == ("error: grading this submission killed the grading worker 3 times "
+                                "(the autograder gave up on it)"), killer
+    assert float(killer["score"]) == 0
+    deaths = [line for line in (out / "logs" / "_cluster.log").read_text().splitlines() if "\tdied:" in line]
+    assert [line.split("\t")[0] for line in deaths] == ["killer"] * 3, deaths
+    assert "killer" not in graded_by(out)
+    assert all(len(workers) == 1 for workers in graded_by(out).values())
+    assert "killed the grading worker 3 times" in (out / "feedback" / "killer.html").read_text()

@@ -11,6 +11,7 @@ import pytest
 
 from autograder import sandbox
 from autograder.course import REPO_ROOT
+from grading_helpers import alive
 
 PROBE = r"""
 import json, os, resource, socket
@@ -189,22 +190,15 @@ def test_the_grading_process_ends_when_its_parent_is_killed(tmp_path):
     try:
         grading = int(parent.stdout.readline())
         time.sleep(2)
-        assert _alive(grading), "the grading process did not start, or did not stay busy"
+        assert alive(grading), "the grading process did not start, or did not stay busy"
         os.kill(parent.pid, 9)
         parent.wait()
         deadline = time.monotonic() + 10
-        while _alive(grading) and time.monotonic() < deadline:
+        while alive(grading) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not _alive(grading), "the grading process outlived its parent by 10 s"
+        assert not alive(grading), "the grading process outlived its parent by 10 s"
     finally:
         if parent.poll() is None:
             parent.kill()
             parent.wait()
 
-
-def _alive(pid: int) -> bool:
-    """Running, not a zombie (the orphan is reaped by init, or by whichever subreaper adopted it)."""
-    try:
-        return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, ProcessLookupError):
-        return False
