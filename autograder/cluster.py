@@ -348,16 +348,15 @@ class ClusterGrader(Grader):
                 while waiting or running:
                     threads = self._checked_threads()
                     idle_since = time.monotonic() if threads else self._no_worker_since(idle_since)
-                    lost = [f for f, (_, _, address) in running.items() if address not in threads and not f.done()]
-                    for future in lost + self._killed(running):
+                    for future in self._died(running, threads):
                         sub, content, address = running.pop(future)
                         future.cancel()
                         deaths[sub.student_id] += 1
                         print(f"{sub.student_id}\t{address}\t-\tdied: the worker died under this student "
-                              f"({deaths[sub.student_id]})",
-                              file=log, flush=True)
+                              f"({deaths[sub.student_id]})", file=log, flush=True)
                         if deaths[sub.student_id] > WORKER_DEATHS_ALLOWED:
-                            yield self._given_up(sub, log)
+                            yield self._error(sub, "error: grading this submission killed the grading worker "
+                                              f"{deaths[sub.student_id]} times (the autograder gave up on it)", log)
                         else:
                             waiting.appendleft((sub, content))
                     busy = collections.Counter(address for _, _, address in running.values())
@@ -419,16 +418,16 @@ class ClusterGrader(Grader):
             done, _ = distributed.wait(list(running), timeout=1, return_when="FIRST_COMPLETED")
         except TimeoutError:
             return []
-        return [f for f in done if f.status == "finished" or not isinstance(f.exception(), KILLED)]
+        return [f for f in done if f.status != "error" or not isinstance(f.exception(), KILLED)]
 
     @staticmethod
-    def _killed(running: dict) -> list:
-        """The futures Dask gave up because their worker died (KilledWorker: allowed-failures reached)."""
-        return [f for f in running if f.status == "error" and isinstance(f.exception(), KILLED)]
+    def _died(running: dict, threads: dict[str, int]) -> list:
+        """The futures whose worker died under them: gone from the cluster with the student unfinished,
+        or given up by Dask (KilledWorker, if its allowed-failures is 0)."""
+        return [f for f, (_, _, address) in running.items() if (address not in threads and not f.done())
+                or (f.status == "error" and isinstance(f.exception(), KILLED))]
 
-    def _given_up(self, sub: Submission, log) -> Result:
-        status = (f"error: grading this submission killed the grading worker {WORKER_DEATHS_ALLOWED + 1} times "
-                  "(the autograder gave up on it)")
+    def _error(self, sub: Submission, status: str, log) -> Result:
         print(f"{sub.student_id}\t-\t-\t{status}", file=log, flush=True)
         result = self._failed(sub.student_id, status)
         result.notes[:0] = sub.notes
@@ -438,11 +437,8 @@ class ClusterGrader(Grader):
         """``sub``'s result: its feedback, graded notebook and log written into ``--out``."""
         student = sub.student_id
         if outcome is None:  # the task raised, also when run again (RETRIES): a bug of ours
-            status = f"error: internal error of the autograder on the cluster ({future.exception()})"
-            print(f"{student}\t-\t-\t{status}", file=log, flush=True)
-            result = self._failed(student, status)
-            result.notes[:0] = sub.notes
-            return result
+            why = future.exception() if future.status == "error" else future.status
+            return self._error(sub, f"error: internal error of the autograder on the cluster ({why})", log)
         (self.staged / "feedback" / f"{student}.html").write_bytes(outcome.feedback)
         log_file = self.staged / "logs" / f"{student}.log"
         if outcome.log is not None:
