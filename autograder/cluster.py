@@ -31,6 +31,7 @@ import dataclasses
 import hashlib
 import itertools
 import logging
+import multiprocessing
 import os
 import pathlib
 import queue
@@ -179,6 +180,9 @@ def _process() -> _Process:
     global _PROCESS
     with _PROCESS_LOCK:
         if _PROCESS is None:
+            # a Dask nanny starts its worker as a daemonic process, which multiprocessing forbids to
+            # start children; ours (autograder.bounded's readers) are killed by us, never orphaned
+            multiprocessing.current_process().daemon = False
             _PROCESS = _Process()
             atexit.register(_PROCESS.close)
         return _PROCESS
