@@ -39,6 +39,7 @@ import shutil
 import tempfile
 import threading
 import time
+import typing
 import uuid
 
 import distributed
@@ -59,6 +60,7 @@ CONNECT_TIMEOUT = 30  # seconds to reach the scheduler
 CHECK_TIMEOUT = 120  # seconds for every worker to run its check (the sandbox probe starts a Python)
 NO_WORKER_LIMIT = 300  # seconds without any checked worker before the run gives up
 FETCH_TIMEOUT = 60  # seconds to fetch a finished student's result from its worker
+TASK_MARGIN = 120  # seconds past --timeout and the reading's budget before a silent task counts as a death
 logger = logging.getLogger("autograder.cluster")
 
 
@@ -284,6 +286,15 @@ def _check_outcome(name: str, dask_worker=None) -> str | None:
 
 
 # -- the grading process's side ------------------------------------------------------------------
+class Placed(typing.NamedTuple):
+    """A student sent to a worker."""
+
+    sub: Submission
+    content: bytes  # the notebook, to send again if the worker dies
+    address: str
+    since: float  # time.monotonic() when sent
+
+
 class ClusterGrader(Grader):
     """``Grader`` whose students are graded on the Dask cluster at ``scheduler``; the solution is
     graded here first (by one local grading process), and everything is written here."""
@@ -344,7 +355,7 @@ class ClusterGrader(Grader):
             else:
                 waiting.append((sub, content))
         task = self._task_maker()
-        running: dict = {}  # future -> (submission, its bytes, the worker's address)
+        running: dict[distributed.Future, Placed] = {}
         deaths: collections.Counter[str] = collections.Counter()
         idle_since = time.monotonic()
         with open(self.staged / "logs" / "_cluster.log", "a") as log:
@@ -352,25 +363,25 @@ class ClusterGrader(Grader):
                 while waiting or running:
                     threads = self._checked_threads()
                     idle_since = time.monotonic() if threads else self._no_worker_since(idle_since)
-                    for future in self._died(running, threads):
-                        sub, content, address = running.pop(future)
+                    for future, why in self._died(running, threads):
+                        sub, content, address, _ = running.pop(future)
                         future.cancel()
                         deaths[sub.student_id] += 1
-                        print(f"{sub.student_id}\t{address}\t-\tdied: the worker died under this student "
-                              f"({deaths[sub.student_id]})", file=log, flush=True)
+                        print(f"{sub.student_id}\t{address}\t-\tdied: {why} ({deaths[sub.student_id]})",
+                              file=log, flush=True)
                         if deaths[sub.student_id] > WORKER_DEATHS_ALLOWED:
                             yield self._error(sub, "error: grading this submission killed the grading worker "
                                               f"{deaths[sub.student_id]} times (the autograder gave up on it)", log)
                         else:
                             waiting.appendleft((sub, content))
-                    busy = collections.Counter(address for _, _, address in running.values())
+                    busy = collections.Counter(placed.address for placed in running.values())
                     for address, n in threads.items():
                         while waiting and busy[address] < n:
                             sub, content = waiting.popleft()
-                            running[task(sub, content, address)] = (sub, content, address)
+                            running[task(sub, content, address)] = Placed(sub, content, address, time.monotonic())
                             busy[address] += 1
                     for future in self._done(running):
-                        sub, content, address = running.pop(future)
+                        sub, content, address, _ = running.pop(future)
                         try:
                             outcome = future.result(timeout=FETCH_TIMEOUT) if future.status == "finished" else None
                         except TimeoutError:  # its worker died after the end, before we fetched: once more
@@ -424,12 +435,20 @@ class ClusterGrader(Grader):
             return []
         return [f for f in done if f.status != "error" or not isinstance(f.exception(), KILLED)]
 
-    @staticmethod
-    def _died(running: dict, threads: dict[str, int]) -> list:
-        """The futures whose worker died under them: gone from the cluster with the student unfinished,
-        or given up by Dask (KilledWorker, if its allowed-failures is 0)."""
-        return [f for f, (_, _, address) in running.items() if (address not in threads and not f.done())
-                or (f.status == "error" and isinstance(f.exception(), KILLED))]
+    def _died(self, running: dict, threads: dict[str, int]) -> list[tuple[distributed.Future, str]]:
+        """(future, why) of the students whose worker died under them: gone from the cluster with the
+        student unfinished, given up by Dask (KilledWorker, if its allowed-failures is 0), or silent
+        past the task's own limits (--timeout, the reading's budget) by TASK_MARGIN seconds."""
+        late = time.monotonic() - self.timeout - self.host_budget - TASK_MARGIN
+        died = []
+        for future, placed in running.items():
+            if placed.address not in threads and not future.done():
+                died.append((future, "the worker died under this student"))
+            elif future.status == "error" and isinstance(future.exception(), KILLED):
+                died.append((future, "Dask gave the task up (KilledWorker)"))
+            elif placed.since < late and not future.done():
+                died.append((future, f"no answer {TASK_MARGIN} s after the task's own limits"))
+        return died
 
     def _error(self, sub: Submission, status: str, log) -> Result:
         print(f"{sub.student_id}\t-\t-\t{status}", file=log, flush=True)
