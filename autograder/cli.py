@@ -1,4 +1,4 @@
-"""The ``autograder`` command line: ``release``, ``grade``, ``similarity``, ``check`` and ``export``."""
+"""The ``autograder`` command line: ``release``, ``grade``, ``workers``, ``similarity``, ``check`` and ``export``."""
 from __future__ import annotations
 
 import argparse
@@ -51,15 +51,30 @@ def _grade(args: argparse.Namespace) -> int:
 
     from .sandbox import Limits
 
-    grader = Grader(args.assignment, args.submissions, out_dir=args.out, jobs=args.jobs, timeout=args.timeout,
-                    cell_timeout=args.cell_timeout, db_url=args.db, student=args.student,
-                    sandboxed=not args.no_sandbox, limits=Limits(memory=int(args.memory * 2**30)),
-                    deadline=_deadline(args))
+    options = dict(out_dir=args.out, timeout=args.timeout, cell_timeout=args.cell_timeout, db_url=args.db,
+                   student=args.student, sandboxed=not args.no_sandbox, limits=Limits(memory=int(args.memory * 2**30)),
+                   deadline=_deadline(args))
+    if args.scheduler is None:
+        grader = Grader(args.assignment, args.submissions, jobs=args.jobs, **options)
+    elif args.jobs is not None:
+        raise InstructorError("--jobs is for grading on this machine; a cluster grades as many students at once "
+                              "as its workers have threads")
+    else:
+        from .cluster import ClusterGrader
+
+        grader = ClusterGrader(args.assignment, args.submissions, scheduler=args.scheduler, **options)
     grader.run()
     if not args.no_similarity:
         from .similarity import write_report
 
         write_report(args.assignment, grader.submissions_dir, grader.out, released=getattr(grader, "released", None))
+    return 0
+
+
+def _workers(args: argparse.Namespace) -> int:
+    from .cluster import serve_workers
+
+    serve_workers(args.workers, args.host, args.port, args.threads)
     return 0
 
 
@@ -134,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run the students' code without the sandbox (bubblewrap), with your rights: only on "
                        "a machine that is itself a sandbox. Without it, grade refuses to run where the sandbox "
                        "cannot be set up")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="grade on this Dask cluster (README: "
+                       "'Grading on a cluster'); the solution is graded here first, and everything is written here")
     late = grade.add_argument_group("deadlines", "a due date and a late policy; each may also be set in the course "
                                     "config (course.toml beside notebooks/, or --config), which these override. "
                                     "grades.csv then gains submitted_at, late_days, penalty and final_score")
@@ -148,6 +165,18 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--no-similarity", action="store_true",
                        help="do not write the similarity report (autograder similarity) after grading")
     grade.set_defaults(run=_grade)
+
+    workers = commands.add_parser("workers", help="start a Dask scheduler and grading workers on this machine",
+                                  description="Start a Dask scheduler and N worker processes, until Ctrl-C; grade "
+                                  "on them with 'autograder grade ... --scheduler ADDRESS'. On other machines, "
+                                  "start more with 'dask worker ADDRESS --nthreads 1' from the same checkout of the "
+                                  "course (README: 'Grading on a cluster').")
+    workers.add_argument("--workers", type=_positive, default=None, help="worker processes (default: number of CPUs)")
+    workers.add_argument("--threads", type=_positive, default=1, help="students each worker grades at once (default: 1)")
+    workers.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
+                         "machine only; 0.0.0.0 lets workers of other machines join: only on a trusted network)")
+    workers.add_argument("--port", type=int, default=8786, help="the scheduler's port (default: 8786)")
+    workers.set_defaults(run=_workers)
 
     similarity = commands.add_parser(
         "similarity", help="which students' answers to look at side by side",

@@ -259,28 +259,33 @@ class Grader:
         return outcome["records"]
 
     def _grade_all(self, submissions: list[Submission], workers: list[sandbox.Worker]) -> list[Result]:
+        progress = Progress(len(submissions), self.stream)
+        results = []
+        for result in self._dispatch(submissions, workers):
+            results.append(result)
+            progress.update(result.student_id, result.status_line, f"{fmt(result.score)}/{fmt(self.max_score)}")
+        print(f"graded {len(results)} submissions in {progress.elapsed()} {self.graded_by}; "
+              f"results in {self.out}/", file=self.stream)
+        return sorted(results, key=lambda r: r.student_id)
+
+    def _dispatch(self, submissions: list[Submission], workers: list[sandbox.Worker]):
+        """Each submission's Result as it is ready: graded here by ``workers``, ``--jobs`` at once
+        (``autograder.cluster.ClusterGrader``: on a Dask cluster)."""
         self.idle = queue.SimpleQueue()
         for worker in workers:
             self.idle.put(worker)
-        progress = Progress(len(submissions), self.stream)
-        results = []
+        self.graded_by = f"with {len(workers)} jobs"
         with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
             futures = [pool.submit(self._grade_one, sub) for sub in submissions]
             try:
                 for future in concurrent.futures.as_completed(futures):
-                    result = future.result()
-                    results.append(result)
-                    progress.update(result.student_id, result.status_line,
-                                    f"{fmt(result.score)}/{fmt(self.max_score)}")
+                    yield future.result()
             except BaseException:  # Ctrl-C: stop now, not after every queued student
                 for future in futures:
                     future.cancel()
                 for worker in workers:
                     worker.kill()
                 raise
-        print(f"graded {len(results)} submissions in {progress.elapsed()} with {len(workers)} jobs; "
-              f"results in {self.out}/", file=self.stream)
-        return sorted(results, key=lambda r: r.student_id)
 
     @property
     def max_score(self) -> float:

@@ -21,7 +21,10 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import signal
 import sys
+import threading
+import time
 import traceback
 
 import nbformat
@@ -152,12 +155,29 @@ def _isolate_student(course: pathlib.Path) -> None:
                       JUPYTER_RUNTIME_DIR=str(home / "runtime"), MPLCONFIGDIR=str(home / "matplotlib"))
 
 
+def die_with_parent() -> None:
+    """End this process and its group when the process that started it is gone (a Dask worker
+    killed mid-task, a grading run killed): the student being graded is graded again elsewhere,
+    not here for nobody. The kernel's sandbox dies with this process (bwrap --die-with-parent)."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        if os.getpgrp() == os.getpid():  # its own group (sandbox.Worker starts it so): all it started too
+            os.killpg(0, signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
 def serve() -> None:
     """Grade the students named on stdin, one JSON request per line; answer ``done`` when each is written.
 
     Answers go to the original stdout; everything else (nbgrader's log, the kernel's
     output) goes to the current student's ``grading.log``.
     """
+    die_with_parent()
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     import nbgrader.converters  # noqa: F401  (the imports are the cost we pay once per worker)

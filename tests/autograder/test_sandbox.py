@@ -11,6 +11,7 @@ import pytest
 
 from autograder import sandbox
 from autograder.course import REPO_ROOT
+from grading_helpers import alive
 
 PROBE = r"""
 import json, os, resource, socket
@@ -163,3 +164,41 @@ def _cmdline(proc: pathlib.Path) -> str:
         return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
     except OSError:
         return ""
+
+
+PARENT = r"""
+import json, os, pathlib, sys, time
+from autograder import sandbox
+folder = pathlib.Path(sys.argv[1])
+worker = sandbox.Worker(folder / "slot", folder / "worker.log", uid=None)
+worker.start()
+course = folder / "course"
+course.mkdir()
+os.mkfifo(course / "grading.log")  # opening it blocks: a grading process busy with a student, as long as we like
+worker.proc.stdin.write((json.dumps({"course": str(course)}) + "\n").encode())
+worker.proc.stdin.flush()
+print(worker.proc.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_grading_process_ends_when_its_parent_is_killed(tmp_path):
+    """A Dask worker SIGKILLed mid-task must not leave its grading process grading for nobody (a grading
+    process that is not busy ends anyway: its stdin closes)."""
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(tmp_path)], cwd=REPO_ROOT, stdout=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    try:
+        grading = int(parent.stdout.readline())
+        time.sleep(2)
+        assert alive(grading), "the grading process did not start, or did not stay busy"
+        os.kill(parent.pid, 9)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while alive(grading) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not alive(grading), "the grading process outlived its parent by 10 s"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+

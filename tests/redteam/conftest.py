@@ -2,7 +2,7 @@
 
 How it runs
 -----------
-One module-scoped fixture, ``redteam``, makes the submissions from the released student
+One fixture, ``redteam`` (once per session: three modules read it), makes the submissions from the released student
 version of 01_perceptron (``redteam_cases``; the hostile code is in ``hostile_cells.py``),
 grades an earlier student (``earlier_student``, honest and right) into ``OUT``, records the
 gradebook and hashes (sha256) every file of ``notebooks/``, the submissions folder and the
@@ -182,7 +182,7 @@ def _read_csv(path: pathlib.Path) -> tuple[list[str], dict[str, dict[str, str]]]
         return list(reader.fieldnames or []), {row["student_id"]: row for row in reader}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def redteam(tmp_path_factory):
     root = tmp_path_factory.mktemp("redteam")
     listener = run.Listener()

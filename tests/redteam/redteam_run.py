@@ -35,11 +35,13 @@ def release(folder: pathlib.Path) -> nbformat.NotebookNode:
     return nbformat.read(folder / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
 
 
-def grade(submissions: pathlib.Path, out: pathlib.Path, jobs: int, token: str) -> subprocess.CompletedProcess:
-    """``autograder grade`` as an instructor runs it (sandbox on, the default); killed after RUN_LIMIT s."""
+def grade(submissions: pathlib.Path, out: pathlib.Path, jobs: int, token: str,
+          scheduler: str | None = None) -> subprocess.CompletedProcess:
+    """``autograder grade`` as an instructor runs it (sandbox on, the default), with ``jobs`` grading
+    processes or on the Dask cluster at ``scheduler``; killed after RUN_LIMIT s."""
     cmd = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out),
-           "--jobs", str(jobs), "--timeout", str(TIMEOUT), "--cell-timeout", str(CELL_TIMEOUT),
-           "--memory", f"{KERNEL_MEMORY / 2**30:g}"]
+           *(["--scheduler", scheduler] if scheduler else ["--jobs", str(jobs)]), "--timeout", str(TIMEOUT),
+           "--cell-timeout", str(CELL_TIMEOUT), "--memory", f"{KERNEL_MEMORY / 2**30:g}"]
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, TOKEN_VARIABLE: token}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:

@@ -1,0 +1,117 @@
+"""Grading on this machine and on a Dask cluster of 1 and 2 workers on it, side by side in one run.
+
+    .venv/bin/python benchmarks/bench_cluster.py [--n 4] [--assignment 01_perceptron] [--rounds 1]
+
+Grades N and 2N copies of one correct sample submission four ways: ``autograder grade --jobs 1``,
+``--jobs 2``, and ``--scheduler`` on ``autograder workers --workers 1`` and ``--workers 2`` (started
+afresh for each run, on 127.0.0.1; their start is not counted, the solution graded on this side is).
+As in ``bench_grading.py``, the difference between the runs of 2N and N, divided by N, is the cost of
+one more submission; 60 / that is the throughput in submissions per minute. The cluster's overhead
+is a cluster of 1 worker's cost per submission over ``--jobs 1``'s (goal: at most 1.2).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+from bench_grading import REPO, SAMPLE, Cost, timed  # noqa: E402
+
+START_TIMEOUT = 300  # seconds for `autograder workers` to be up
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Workers:
+    """``autograder workers`` in the background, until the end of a ``with``."""
+
+    def __init__(self, count: int):
+        self.count, self.address = count, f"tcp://127.0.0.1:{free_port()}"
+
+    def __enter__(self) -> "Workers":
+        self.proc = subprocess.Popen([sys.executable, "-m", "autograder", "workers", "--workers", str(self.count),
+                                      "--port", self.address.rsplit(":", 1)[1]], cwd=REPO, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        line = self.proc.stdout.readline()  # "scheduler at ... with N workers"
+        if not line.startswith("scheduler at"):
+            self.__exit__()
+            raise RuntimeError(f"autograder workers did not start: {line!r}")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        os.killpg(self.proc.pid, signal.SIGINT)
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+def grade(assignment: str, sample: pathlib.Path, n: int, tmp: pathlib.Path, how: list[str]) -> Cost:
+    tag = "_".join(how).replace("-", "").replace("/", "").replace(":", "")
+    submissions = tmp / f"submissions_{n}_{tag}"
+    submissions.mkdir()
+    for i in range(n):
+        shutil.copy(sample, submissions / f"student{i:03d}.ipynb")
+    return timed([sys.executable, "-m", "autograder", "grade", assignment, str(submissions),
+                  "--out", str(tmp / f"graded_{n}_{tag}"), *how], REPO)
+
+
+def on_cluster(workers: int):
+    def run(assignment, sample, n, tmp):
+        with Workers(workers) as cluster:
+            return grade(assignment, sample, n, tmp, ["--scheduler", cluster.address])
+    return run
+
+
+METHODS = {
+    "autograder grade --jobs 1": lambda a, s, n, t: grade(a, s, n, t, ["--jobs", "1"]),
+    "autograder grade --jobs 2": lambda a, s, n, t: grade(a, s, n, t, ["--jobs", "2"]),
+    "--scheduler, 1 worker": on_cluster(1),
+    "--scheduler, 2 workers": on_cluster(2),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=4, help="N: runs grade N and 2N submissions (default: 4)")
+    parser.add_argument("--assignment", default="01_perceptron", choices=sorted(SAMPLE))
+    parser.add_argument("--rounds", type=int, default=1, help="repeat, and report medians (default: 1)")
+    args = parser.parse_args()
+    sample, n = REPO / SAMPLE[args.assignment], args.n
+    load = os.getloadavg()[0]
+    runs = []
+    for _ in range(args.rounds):
+        with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
+            runs.append({(name, size): method(args.assignment, sample, size, pathlib.Path(tmp))
+                         for size in (n, 2 * n) for name, method in METHODS.items()})
+    per = {name: statistics.median((r[name, 2 * n].wall - r[name, n].wall) / n for r in runs) for name in METHODS}
+    print(f"{args.assignment}: {n} and {2 * n} copies of {SAMPLE[args.assignment]}; {os.cpu_count()} CPUs, "
+          f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after; medians of {args.rounds} round(s)")
+    print(f"{'how':<30} {'s/submission':>12} {'per minute':>10}   total wall s for N, 2N")
+    for name in METHODS:
+        totals = ", ".join(f"{statistics.median(r[name, size].wall for r in runs):.1f}" for size in (n, 2 * n))
+        print(f"{name:<30} {per[name]:>12.2f} {60 / per[name]:>10.2f}   {totals}")
+    if min(per.values()) <= 0:
+        print("\nWARNING: a run of 2N took less than its run of N: the machine's load swamps the cost of a "
+              "submission; the ratios below mean nothing (use a larger --n, more --rounds, an idle machine)")
+    print(f"\ncluster overhead per submission, 1 worker over --jobs 1: "
+          f"{per['--scheduler, 1 worker'] / per['autograder grade --jobs 1']:.2f}x (goal <= 1.2)")
+    print(f"2 workers over --jobs 2: {per['--scheduler, 2 workers'] / per['autograder grade --jobs 2']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
