@@ -5,6 +5,8 @@
 Grades N and 2N copies of one correct sample submission four ways: ``autograder grade --jobs 1``,
 ``--jobs 2``, and ``--scheduler`` on ``autograder workers --workers 1`` and ``--workers 2`` (started
 afresh for each run, on 127.0.0.1; their start is not counted, the solution graded on this side is).
+Every copy must be graded alike, and not ``error``/``timeout``, or the benchmark stops: a run that
+grades no one is fast and means nothing.
 As in ``bench_grading.py``, the difference between the runs of 2N and N, divided by N, is the cost of
 one more submission; 60 / that is the throughput in submissions per minute. The cluster's overhead
 is a cluster of 1 worker's cost per submission over ``--jobs 1``'s (goal: at most 1.2).
@@ -12,6 +14,7 @@ is a cluster of 1 worker's cost per submission over ``--jobs 1``'s (goal: at mos
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import pathlib
 import shutil
@@ -66,8 +69,15 @@ def grade(assignment: str, sample: pathlib.Path, n: int, tmp: pathlib.Path, how:
     submissions.mkdir()
     for i in range(n):
         shutil.copy(sample, submissions / f"student{i:03d}.ipynb")
-    return timed([sys.executable, "-m", "autograder", "grade", assignment, str(submissions),
-                  "--out", str(tmp / f"graded_{n}_{tag}"), *how], REPO)
+    out = tmp / f"graded_{n}_{tag}"
+    cost = timed([sys.executable, "-m", "autograder", "grade", assignment, str(submissions), "--out", str(out), *how],
+                 REPO)
+    with open(out / "grades.csv", newline="") as f:
+        graded = {(row["status"], row["score"]) for row in csv.DictReader(f)}
+    if len(graded) != 1 or next(iter(graded))[0].startswith(("error", "timeout")):
+        raise SystemExit(f"{' '.join(how)}: the copies were not all graded alike ({sorted(graded)}): no timing "
+                         f"means anything; see {out}")
+    return cost
 
 
 def on_cluster(workers: int):
