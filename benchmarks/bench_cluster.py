@@ -75,8 +75,8 @@ def grade(assignment: str, sample: pathlib.Path, n: int, tmp: pathlib.Path, how:
     with open(out / "grades.csv", newline="") as f:
         graded = {(row["status"], row["score"]) for row in csv.DictReader(f)}
     if len(graded) != 1 or next(iter(graded))[0].startswith(("error", "timeout")):
-        raise SystemExit(f"{' '.join(how)}: the copies were not all graded alike ({sorted(graded)}): no timing "
-                         f"means anything; see {out}")
+        raise SystemExit(f"{' '.join(how)}: the copies were not all graded alike ({sorted(graded)}): "
+                         "no timing means anything")
     return cost
 
 
