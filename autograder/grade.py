@@ -17,6 +17,7 @@ there as results come in, then writes grades.csv, the feedback and the summary i
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import csv
 import dataclasses
 import html
@@ -261,9 +262,11 @@ class Grader:
     def _grade_all(self, submissions: list[Submission], workers: list[sandbox.Worker]) -> list[Result]:
         progress = Progress(len(submissions), self.stream)
         results = []
-        for result in self._dispatch(submissions, workers):
-            results.append(result)
-            progress.update(result.student_id, result.status_line, f"{fmt(result.score)}/{fmt(self.max_score)}")
+        # closed whatever happens (Ctrl-C between two results too): the dispatch then stops its workers
+        with contextlib.closing(self._dispatch(submissions, workers)) as ready:
+            for result in ready:
+                results.append(result)
+                progress.update(result.student_id, result.status_line, f"{fmt(result.score)}/{fmt(self.max_score)}")
         print(f"graded {len(results)} submissions in {progress.elapsed()} {self.graded_by}; "
               f"results in {self.out}/", file=self.stream)
         return sorted(results, key=lambda r: r.student_id)

@@ -1,6 +1,7 @@
 """The red-team set graded on a Dask cluster (``grade --scheduler``, issue 15): two workers on
 127.0.0.1, started here; the same grades.csv as the local run of the ``redteam`` fixture, and
-nothing of the run left behind (no process, no file written outside a sandbox)."""
+nothing of the run left behind, before and after the cluster stops (no process, no file
+written outside a sandbox)."""
 import pathlib
 import sys
 
@@ -19,13 +20,16 @@ def test_the_cluster_grades_the_red_team_set_as_local_grading_does(redteam, tmp_
         cluster.add_worker("w1")
         cluster.add_worker("w2")
         proc = run.grade(target.submissions, out, 2, target.token, scheduler=cluster.address)
-        found = run.leftovers(markers, target.token, since)  # while the workers still run
-        run.kill(found)
+        # while the cluster still runs: its own processes (root, with the run's token) are not leftovers
+        during = [p for p in run.leftovers(markers, target.token, since) if not (p.why == "run token" and p.uid == 0)]
+    after = run.leftovers(markers, target.token, since)  # the cluster stopped: its processes must be gone too
+    found = during + after
+    run.kill(found)
     name = "rt-written-" + target.marker("write_anywhere")
     written = [folder / name for folder in target.write_targets() + [out, out / "feedback"] if (folder / name).exists()]
     for path in written:
         path.unlink()
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (out / "grades.csv").read_text() == (redteam.out / "grades.csv").read_text()
     assert not found, [f"{p.pid} uid {p.uid} ({p.why}): {p.cmdline[:120]}" for p in found]
     assert not written
-    assert (out / "grades.csv").read_text() == (redteam.out / "grades.csv").read_text()
