@@ -286,8 +286,8 @@ class Grader:
             except BaseException:  # Ctrl-C: stop now, not after every queued student
                 for future in futures:
                     future.cancel()
-                for worker in workers:
-                    worker.kill()
+                for worker in workers:  # for good: a student whose grading is about to start starts none
+                    worker.kill(for_good=True)
                 raise
 
     @property

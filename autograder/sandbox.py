@@ -38,6 +38,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 
 from . import treecaps
 from .course import REPO_ROOT
@@ -166,6 +167,8 @@ class Worker:
     def __init__(self, slot: pathlib.Path, log: pathlib.Path, index: int = 0, uid: int | None = None,
                  limits: Limits | None = None):
         self.slot, self.log, self.index, self.proc = slot, log, index, None
+        self.lock = threading.RLock()  # starting and killing the process: one thread at a time
+        self.stopped = False  # kill(for_good=True): no process is started again (Ctrl-C)
         self.uid = UID_BASE + index if uid is None else uid
         self.limits = limits or Limits()
         self.caps = treecaps.TreeCaps.create(f"autograder-{self.uid}-{os.getpid()}", self.limits, self.uid)
@@ -199,8 +202,11 @@ class Worker:
     def grade(self, request: dict, timeout: float) -> bool:
         """Have the process grade one student; False on timeout (the process and its kernel are then killed).
         Afterwards ``caps.tripped`` says which tree cap the student's kernel broke, if any."""
-        if self.proc is None:
-            self.start()
+        with self.lock:
+            if self.stopped:
+                raise WorkerDied("grading was stopped")
+            if self.proc is None:
+                self.start()
         self.caps.begin()
         request = {**request, "uid": self.uid, "join": self.caps.command_prefix(), "memory": self.limits.memory}
         try:
@@ -227,9 +233,14 @@ class Worker:
             return None
         return self.proc.stdout.readline().decode().strip()
 
-    def kill(self) -> None:
+    def kill(self, for_good: bool = False) -> None:
         """Kill the grading process and everything it started (its kernel's sandbox dies with it, and
-        whatever of the kernel's tree is left is killed too)."""
+        whatever of the kernel's tree is left is killed too); ``for_good``: and start none again."""
+        with self.lock:
+            self.stopped |= for_good
+            self._kill()
+
+    def _kill(self) -> None:
         if self.proc is None:
             return
         try:
